@@ -1,0 +1,41 @@
+import { DynamoAuditWriter } from '#shared/audit.js';
+import { cognito, dynamoDocumentClient } from '#shared/aws/clients.js';
+import { config } from '#shared/config.js';
+import { authRoutes } from '#shared/contracts/auth.js';
+import { Directory } from '#shared/db/directory.js';
+import { SessionRevocations } from '#shared/db/sessions.js';
+import { callerOf, implement } from '#shared/http/api-request.js';
+import { createApiHandler } from '#shared/http/handler.js';
+import { CognitoIdentityProvider } from '#shared/identity/cognito.js';
+import { completeNewPassword, logIn, logOut, refresh, signUp, type AuthDeps } from './service.js';
+
+const doc = dynamoDocumentClient();
+const tableName = config.tableName();
+const deps: AuthDeps = {
+  identity: new CognitoIdentityProvider(cognito(), {
+    userPoolId: config.userPoolId(),
+    clientId: config.userPoolClientId(),
+    sendInvitations: !config.isLocal(),
+  }),
+  directory: new Directory(doc, tableName, config.cursorSecret()),
+  sessions: new SessionRevocations(doc, tableName),
+};
+
+export const handler = createApiHandler(
+  'auth',
+  [
+    implement(authRoutes.signup, async (req) => {
+      const result = await signUp(deps, req.body);
+      req.auditAs = { tenantId: result.tenant.id, actorId: result.user.id, actorEmail: result.user.email };
+      return result;
+    }),
+    implement(authRoutes.login, async (req) => logIn(deps, req.body.email, req.body.password)),
+    implement(authRoutes.challenge, async (req) => completeNewPassword(deps, req.body)),
+    implement(authRoutes.refresh, async (req) => refresh(deps, req.body.refreshToken)),
+    implement(authRoutes.logout, async (req) => {
+      await logOut(deps, callerOf(req), req.body.refreshToken);
+      return null;
+    }),
+  ],
+  { audit: new DynamoAuditWriter(doc, tableName) },
+);

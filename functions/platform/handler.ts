@@ -1,0 +1,34 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditWriter } from '#shared/audit.js';
+import { dynamoDocumentClient } from '#shared/aws/clients.js';
+import { config } from '#shared/config.js';
+import { platformRoutes } from '#shared/contracts/platform.js';
+import { ROUTES } from '#shared/contracts/routes.js';
+import { Unavailable } from '#shared/errors.js';
+import { createApiHandler } from '#shared/http/handler.js';
+import { implement } from '#shared/http/api-request.js';
+import { openApiDocument } from '#shared/http/openapi.js';
+
+const doc = dynamoDocumentClient();
+const tableName = config.tableName();
+const version = config.appVersion();
+// Built once per container: the route table does not change while it runs.
+const document = openApiDocument(ROUTES, version);
+
+export const handler = createApiHandler(
+  'platform',
+  [
+    implement(platformRoutes.health, async () => ({ status: 'ok' as const, version })),
+    implement(platformRoutes.ready, async (req) => {
+      try {
+        await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'HEALTH', sk: 'HEALTH' } }));
+      } catch (error) {
+        req.log.warn('readiness: table check failed', { error: error as Error });
+        throw new Unavailable('The table is not reachable yet.');
+      }
+      return { status: 'ok' as const, version, checks: { table: 'ok' as const } };
+    }),
+    implement(platformRoutes.openapi, async () => document),
+  ],
+  { audit: new DynamoAuditWriter(doc, tableName) },
+);

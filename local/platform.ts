@@ -1,0 +1,207 @@
+import '#shared/polyfills.js';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult, Context } from 'aws-lambda';
+import { ROUTES } from '#shared/contracts/routes.js';
+import { password as passwordPolicy } from '#shared/contracts/common.js';
+import { DOMAINS, type Domain } from '#shared/http/route.js';
+import { createUserPool, ensureGroups, startCognitoLocal, type UserPoolIds } from './cognito.js';
+import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb.js';
+import { createGateway } from './gateway.js';
+import { freePort } from './ports.js';
+import { runStateMachine } from './stepfunctions.js';
+
+/**
+ * The whole platform on one machine: DynamoDB Local, cognito-local, the local API gateway with the
+ * real authorizer and domain handlers, the console, and the demo tenant. The handlers read the same
+ * environment variables CDK sets in AWS; only the endpoints point at the emulators.
+ */
+export interface PlatformOptions {
+  port: number;
+  host?: string;
+  /** Where state persists between runs; null keeps everything in a throw-away folder. */
+  dataDir: string | null;
+  fresh?: boolean;
+  authorizerCacheTtlSeconds?: number;
+  /** Seed "Demo Corp" with one user per role, using this password; null skips seeding. */
+  demoPassword: string | null;
+  log?: (line: string) => void;
+}
+
+export interface Platform {
+  url: string;
+  /** Resolves when the emulators are up and every route answers. */
+  booted: Promise<void>;
+  /** Resolves when the demo tenant exists (or at once when seeding is off). */
+  seeded: Promise<string | null>;
+  state: LocalState;
+  stop(): Promise<void>;
+}
+
+interface LocalState extends Partial<UserPoolIds> {
+  cursorSecret: string;
+  demoTenantId?: string;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const TABLE_NAME = 'cloudoptima-local';
+
+type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const host = options.host ?? '127.0.0.1';
+  const ephemeral = options.dataDir === null;
+  const dataDir = resolve(options.dataDir ?? join(ROOT, '.cloudoptima', 'tmp', `run-${process.pid}-${Date.now()}`));
+  if (options.fresh && existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const statePath = join(dataDir, 'local.json');
+  const state: LocalState = existsSync(statePath)
+    ? (JSON.parse(readFileSync(statePath, 'utf8')) as LocalState)
+    : { cursorSecret: randomBytes(32).toString('base64url') };
+  const saveState = () => writeFileSync(statePath, JSON.stringify(state, null, 2));
+  saveState();
+
+  const [dynamoPort, cognitoPort] = [await freePort(), await freePort()];
+  const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  Object.assign(process.env, {
+    CLOUDOPTIMA_LOCAL: 'true',
+    // The emulators run on this machine's Node 20; Lambda runs nodejs22.x, where the SDK has nothing to warn about.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    TABLE_NAME,
+    CURSOR_SECRET: state.cursorSecret,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: `http://127.0.0.1:${cognitoPort}`,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+
+  // Health answers first: the platform domain needs only the table name and endpoint.
+  const handlers = {} as Record<Domain, ProxyHandler>;
+  const loaded = new Map<Domain, Promise<ProxyHandler>>();
+  const load = (domain: Domain) => {
+    if (!loaded.has(domain)) {
+      loaded.set(domain, import(`../functions/${domain}/handler.js`).then((m: { handler: ProxyHandler }) => m.handler));
+    }
+    return loaded.get(domain)!;
+  };
+  let markBooted!: () => void;
+  let failBoot!: (e: unknown) => void;
+  const booted = new Promise<void>((ok, fail) => ((markBooted = ok), (failBoot = fail)));
+  booted.catch(() => undefined);
+  for (const domain of DOMAINS) {
+    handlers[domain] = async (event, context) => {
+      if (domain !== 'platform') await booted;
+      return (await load(domain))(event, context);
+    };
+  }
+  const authorizer = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    await booted;
+    const { handler } = (await import('../functions/authorizer/handler.js')) as { handler: (e: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> };
+    return handler(event);
+  };
+
+  const server = createGateway({
+    routes: ROUTES,
+    handlers,
+    authorizer,
+    authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? 60,
+    consoleDir: join(ROOT, 'local', 'console'),
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, host, () => ok());
+  });
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+
+  const stoppers: Array<() => Promise<void>> = [];
+  const boot = async () => {
+    const started = Date.now();
+    const [dynamo, cognitoLocal] = await Promise.all([
+      startDynamoDbLocal(dynamoPort, ephemeral ? null : join(dataDir, 'dynamodb')),
+      startCognitoLocal(join(dataDir, 'cognito'), cognitoPort),
+    ]);
+    stoppers.push(() => dynamo.stop(), () => cognitoLocal.stop());
+    const dynamoClient = localClient(dynamo.endpoint);
+    await ensureTable(dynamoClient, TABLE_NAME);
+    dynamoClient.destroy();
+
+    const cognitoClient = new CognitoIdentityProviderClient({ endpoint: cognitoLocal.endpoint });
+    const poolExists = state.userPoolId
+      ? await cognitoClient.send(new DescribeUserPoolCommand({ UserPoolId: state.userPoolId })).then(() => true, () => false)
+      : false;
+    if (poolExists) await ensureGroups(cognitoClient, state.userPoolId!);
+    else Object.assign(state, await createUserPool(cognitoClient), { demoTenantId: undefined });
+    cognitoClient.destroy();
+    saveState();
+    Object.assign(process.env, {
+      USER_POOL_ID: state.userPoolId,
+      USER_POOL_CLIENT_ID: state.userPoolClientId,
+      TOKEN_ISSUER: cognitoLocal.issuer(state.userPoolId!),
+      TOKEN_JWKS_URI: cognitoLocal.jwksUri(state.userPoolId!),
+    });
+    // Load every handler now, so a missing implementation fails the start, not a later request.
+    await Promise.all([...DOMAINS.map(load), import('../functions/authorizer/handler.js')]);
+    await smokeWorkflow();
+    log(`[local] emulators up and handlers loaded in ${Date.now() - started} ms`);
+  };
+  boot().then(markBooted, failBoot);
+
+  const seeded = booted.then(async () => {
+    if (options.demoPassword === null) return null;
+    const { seedDemoTenant, DEMO_ORGANIZATION } = await import('./seed.js');
+    if (state.demoTenantId && (await demoTenantExists(state.demoTenantId))) return state.demoTenantId;
+    const checked = passwordPolicy.safeParse(options.demoPassword);
+    if (!checked.success) throw new Error(`DEMO_PASSWORD does not meet the password policy: ${checked.error.issues[0]?.message}`);
+    log(`[seed] seeding ${DEMO_ORGANIZATION}...`);
+    state.demoTenantId = await seedDemoTenant(options.demoPassword, (step) => log(`[seed] ${step}`));
+    saveState();
+    log(`[seed] ${DEMO_ORGANIZATION} is ready`);
+    return state.demoTenantId;
+  });
+  seeded.catch(() => undefined);
+
+  return {
+    url,
+    booted,
+    seeded,
+    state,
+    stop: async () => {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      await Promise.allSettled(stoppers.map((stop) => stop()));
+      if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function demoTenantExists(tenantId: string): Promise<boolean> {
+  const { Directory } = await import('#shared/db/directory.js');
+  const { dynamoDocumentClient } = await import('#shared/aws/clients.js');
+  const { config } = await import('#shared/config.js');
+  return new Directory(dynamoDocumentClient(), config.tableName(), config.cursorSecret())
+    .getTenant(tenantId)
+    .then(() => true, () => false);
+}
+
+/** Runs state-machines/smoke.asl.json with the real smoke Lambda: proves the local Step Functions wiring. */
+async function smokeWorkflow(): Promise<void> {
+  const { handler } = await import('../functions/smoke/handler.js');
+  const result = await runStateMachine({
+    definitionFile: 'state-machines/smoke.asl.json',
+    tasks: { 'cloudoptima-smoke-step': (input) => handler(input as Parameters<typeof handler>[0]) },
+    substitutions: { SmokeStepFunctionArn: 'cloudoptima-smoke-step' },
+    retryIntervalOverrides: 0,
+    input: { items: [1, 2, 3] },
+  });
+  if (result.status !== 'SUCCEEDED') throw new Error(`smoke workflow ${result.status}: ${result.error} ${result.cause}`);
+}

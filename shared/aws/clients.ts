@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+
+/**
+ * AWS clients, created once per container and reused across invocations. Endpoints come from the
+ * SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables, which the local platform sets, so the same code
+ * path talks to AWS and to the emulators.
+ */
+let documentClient: DynamoDBDocumentClient | undefined;
+let cognitoClient: CognitoIdentityProviderClient | undefined;
+
+export function dynamoDocumentClient(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+}
+
+export function cognito(): CognitoIdentityProviderClient {
+  cognitoClient ??= new CognitoIdentityProviderClient({});
+  return cognitoClient;
+}

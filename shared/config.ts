@@ -1,0 +1,23 @@
+/**
+ * Runtime configuration, read from the environment in one place. Handlers and the local platform
+ * call these; domain code receives values, never `process.env`.
+ */
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`missing required environment variable ${name}`);
+  return value;
+}
+
+export const config = {
+  tableName: () => required('TABLE_NAME'),
+  appVersion: () => process.env.APP_VERSION ?? '0.1.0',
+  userPoolId: () => required('USER_POOL_ID'),
+  userPoolClientId: () => required('USER_POOL_CLIENT_ID'),
+  /** Set only where the issuer is not Amazon Cognito's own (cognito-local serves JWKS over http). */
+  tokenIssuer: () => process.env.TOKEN_ISSUER,
+  tokenJwksUri: () => process.env.TOKEN_JWKS_URI,
+  /** HMAC key that signs pagination cursors, so a cursor cannot be forged or moved across tenants. */
+  cursorSecret: () => required('CURSOR_SECRET'),
+  /** True when the local platform runs the handlers (invited users' temporary passwords are logged). */
+  isLocal: () => process.env.CLOUDOPTIMA_LOCAL === 'true',
+} as const;

@@ -1,0 +1,22 @@
+import type { AnyRoute } from '../http/route.js';
+import { apiKeyRoutes } from './apikeys.js';
+import { auditRoutes } from './audit.js';
+import { authRoutes } from './auth.js';
+import { platformRoutes } from './platform.js';
+import { tenantRoutes } from './tenants.js';
+import { userRoutes } from './users.js';
+
+/**
+ * The route table: every route of the API, in one list. It drives the local gateway, the CDK API,
+ * the OpenAPI document and the proof harness; a route that is not here does not exist.
+ */
+export const ROUTES: readonly AnyRoute[] = [
+  ...Object.values(platformRoutes),
+  ...Object.values(authRoutes),
+  ...Object.values(tenantRoutes),
+  ...Object.values(userRoutes),
+  ...Object.values(apiKeyRoutes),
+  ...Object.values(auditRoutes),
+];
+
+export { apiKeyRoutes, auditRoutes, authRoutes, platformRoutes, tenantRoutes, userRoutes };

@@ -1,0 +1,120 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import type { Role } from '../auth/permissions.js';
+import { NotFound } from '../errors.js';
+import { keys } from './keys.js';
+import { queryPage, type Page } from './pages.js';
+
+/**
+ * API keys for programs. The key is shown once; only its SHA-256 is stored, in a lookup item the
+ * authorizer reads before it knows the tenant, plus a tenant-scoped record for listing and revoking.
+ */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface ApiKeyLookup {
+  tenantId: string;
+  keyId: string;
+  role: Role;
+  expiresAt: string | null;
+}
+
+const KEY_PREFIX = 'co_';
+
+/** 256 bits of randomness; SHA-256 is enough (no slow hash needed) for a key that long. */
+export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+export const looksLikeApiKey = (value: string): boolean => /^co_[A-Za-z0-9_-]{43}$/.test(value);
+
+export class ApiKeyStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly cursorSecret: string,
+  ) {}
+
+  async create(tenantId: string, input: { name: string; role: Role; expiresAt: string | null; createdBy: string }) {
+    const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const hash = hashApiKey(key);
+    const record: ApiKeyRecord = {
+      id: ulid(),
+      name: input.name,
+      role: input.role,
+      prefix: key.slice(0, 10),
+      createdAt: new Date().toISOString(),
+      createdBy: input.createdBy,
+      expiresAt: input.expiresAt,
+      lastUsedAt: null,
+    };
+    const expiresAtEpoch = input.expiresAt ? Math.floor(Date.parse(input.expiresAt) / 1000) : undefined;
+    const lookup: ApiKeyLookup = { tenantId, keyId: record.id, role: record.role, expiresAt: record.expiresAt };
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: { ...keys.apiKey(tenantId, record.id), entity: 'ApiKey', ...record, hash } } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.apiKeyByHash(hash), entity: 'ApiKeyLookup', ...lookup, expiresAt: record.expiresAt, ttl: expiresAtEpoch },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    return { record, key };
+  }
+
+  async list(tenantId: string, limit: number, cursor: string | undefined, fingerprint: string): Promise<Page<ApiKeyRecord>> {
+    const { pk, skPrefix } = keys.apiKeysOf(tenantId);
+    const page = await queryPage(this.doc, this.tableName, this.cursorSecret, { tenantId, pk, skPrefix, limit, cursor, fingerprint });
+    return { items: page.items.map(toRecord), nextCursor: page.nextCursor };
+  }
+
+  /** Deletes both items at once: the key stops authenticating as soon as cached authorizer answers expire. */
+  async revoke(tenantId: string, keyId: string): Promise<void> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.apiKey(tenantId, keyId), ConsistentRead: true }));
+    if (!out.Item) throw new NotFound('API key not found.');
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: this.tableName, Key: keys.apiKey(tenantId, keyId) } },
+          { Delete: { TableName: this.tableName, Key: keys.apiKeyByHash(out.Item.hash as string) } },
+        ],
+      }),
+    );
+  }
+
+  async findByKey(key: string): Promise<ApiKeyLookup | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.apiKeyByHash(hashApiKey(key)), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { tenantId, keyId, role, expiresAt } = out.Item as ApiKeyLookup;
+    return { tenantId, keyId, role, expiresAt };
+  }
+
+  async touch(tenantId: string, keyId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.apiKey(tenantId, keyId),
+        UpdateExpression: 'SET lastUsedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+  }
+}
+
+function toRecord(item: Record<string, unknown>): ApiKeyRecord {
+  const { id, name, role, prefix, createdAt, createdBy, expiresAt, lastUsedAt } = item as unknown as ApiKeyRecord;
+  return { id, name, role, prefix, createdAt, createdBy, expiresAt: expiresAt ?? null, lastUsedAt: lastUsedAt ?? null };
+}

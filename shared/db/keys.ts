@@ -1,0 +1,65 @@
+import type { KeyPair } from './table.js';
+
+/**
+ * Key builders for every entity. Every tenant item's partition key starts with
+ * `TENANT#<tenantId>#`: the closing `#` keeps `TENANT#ab` from matching `TENANT#abc` under an IAM
+ * `dynamodb:LeadingKeys` condition. Items outside a tenant are the few lookups needed before the
+ * tenant is known; they are listed last and read only by the functions that need them.
+ */
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+function assertId(kind: string, id: string): string {
+  // Ids end up inside keys: a `#` or an empty id would let one key read another's items.
+  if (!ID.test(id)) throw new Error(`invalid ${kind} id for a key: ${JSON.stringify(id)}`);
+  return id;
+}
+
+export const tenantPrefix = (tenantId: string): string => `TENANT#${assertId('tenant', tenantId)}#`;
+
+const tenantPk = (tenantId: string, collection: string): string => `${tenantPrefix(tenantId)}${collection}`;
+
+export const keys = {
+  tenantProfile: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'META'), sk: 'PROFILE' }),
+
+  user: (tenantId: string, userId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'USER'),
+    sk: `USER#${assertId('user', userId)}`,
+  }),
+  usersOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'USER'), skPrefix: 'USER#' }),
+
+  apiKey: (tenantId: string, keyId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'APIKEY'),
+    sk: `APIKEY#${assertId('api key', keyId)}`,
+  }),
+  apiKeysOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'APIKEY'), skPrefix: 'APIKEY#' }),
+
+  /** Audit entries sort by ULID, i.e. by time. */
+  audit: (tenantId: string, entryId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'AUDIT'),
+    sk: `AUDIT#${assertId('audit entry', entryId)}`,
+  }),
+  auditOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'AUDIT'), skPrefix: 'AUDIT#' }),
+
+  /** A signed-out session's token id; the authorizer refuses tokens listed here until they expire. */
+  revokedToken: (tenantId: string, jti: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'REVOKED'),
+    sk: `JTI#${assertId('token', jti)}`,
+  }),
+
+  idempotency: (tenantId: string, principalId: string, key: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'IDEMPOTENCY'),
+    sk: `KEY#${assertId('principal', principalId)}#${key}`,
+  }),
+
+  // ---- Lookups that happen before the tenant is known (not under TENANT#) ----
+
+  /** API key hash -> tenant; read only by the authorizer. */
+  apiKeyByHash: (hash: string): KeyPair => ({ pk: `APIKEY#${assertId('api key hash', hash)}`, sk: 'APIKEY' }),
+
+  /** Registry that scheduled jobs query to fan out across tenants. */
+  tenantRegistryEntry: (tenantId: string): KeyPair => ({
+    pk: 'REGISTRY#TENANTS',
+    sk: `TENANT#${assertId('tenant', tenantId)}`,
+  }),
+  tenantRegistry: () => ({ pk: 'REGISTRY#TENANTS', skPrefix: 'TENANT#' }),
+} as const;
