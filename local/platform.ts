@@ -52,6 +52,16 @@ export const TABLE_NAME = 'cloudoptima-local';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/** Each domain's Lambda entry, as CDK bundles it (a record keyed by Domain: a new domain must be added here). */
+const HANDLER_MODULES: Record<Domain, () => Promise<{ handler: ProxyHandler }>> = {
+  platform: () => import('../functions/platform/handler.js'),
+  auth: () => import('../functions/auth/handler.js'),
+  tenants: () => import('../functions/tenants/handler.js'),
+  users: () => import('../functions/users/handler.js'),
+  apikeys: () => import('../functions/apikeys/handler.js'),
+  audit: () => import('../functions/audit/handler.js'),
+};
+
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const log = options.log ?? ((line: string) => console.log(line));
   const host = options.host ?? '127.0.0.1';
@@ -88,7 +98,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const loaded = new Map<Domain, Promise<ProxyHandler>>();
   const load = (domain: Domain) => {
     if (!loaded.has(domain)) {
-      loaded.set(domain, import(`../functions/${domain}/handler.js`).then((m: { handler: ProxyHandler }) => m.handler));
+      loaded.set(domain, HANDLER_MODULES[domain]().then((m) => m.handler));
     }
     return loaded.get(domain)!;
   };

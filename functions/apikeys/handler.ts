@@ -1,4 +1,3 @@
-import { DynamoAuditWriter } from '#shared/audit.js';
 import { roleRank } from '#shared/auth/permissions.js';
 import { dynamoDocumentClient } from '#shared/aws/clients.js';
 import { config } from '#shared/config.js';
@@ -7,7 +6,7 @@ import { ApiKeyStore } from '#shared/db/api-keys.js';
 import { queryFingerprint } from '#shared/db/cursor.js';
 import { Forbidden } from '#shared/errors.js';
 import { callerOf, implement } from '#shared/http/api-request.js';
-import { createApiHandler } from '#shared/http/handler.js';
+import { createApiHandler, tableStores } from '#shared/http/handler.js';
 
 const doc = dynamoDocumentClient();
 const tableName = config.tableName();
@@ -39,5 +38,5 @@ export const handler = createApiHandler(
       return null;
     }),
   ],
-  { audit: new DynamoAuditWriter(doc, tableName) },
+  tableStores(doc, tableName),
 );

@@ -1,10 +1,9 @@
-import { DynamoAuditWriter } from '#shared/audit.js';
 import { dynamoDocumentClient } from '#shared/aws/clients.js';
 import { config } from '#shared/config.js';
 import { auditRoutes } from '#shared/contracts/audit.js';
 import { Invalid } from '#shared/errors.js';
 import { callerOf, implement } from '#shared/http/api-request.js';
-import { createApiHandler } from '#shared/http/handler.js';
+import { createApiHandler, tableStores } from '#shared/http/handler.js';
 import { AuditReader } from './store.js';
 
 const doc = dynamoDocumentClient();
@@ -22,5 +21,5 @@ export const handler = createApiHandler(
       return reader.list(callerOf(req).tenantId, filter, limit, cursor);
     }),
   ],
-  { audit: new DynamoAuditWriter(doc, tableName) },
+  tableStores(doc, tableName),
 );

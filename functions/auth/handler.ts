@@ -1,11 +1,10 @@
-import { DynamoAuditWriter } from '#shared/audit.js';
 import { cognito, dynamoDocumentClient } from '#shared/aws/clients.js';
 import { config } from '#shared/config.js';
 import { authRoutes } from '#shared/contracts/auth.js';
 import { Directory } from '#shared/db/directory.js';
 import { SessionRevocations } from '#shared/db/sessions.js';
 import { callerOf, implement } from '#shared/http/api-request.js';
-import { createApiHandler } from '#shared/http/handler.js';
+import { createApiHandler, tableStores } from '#shared/http/handler.js';
 import { CognitoIdentityProvider } from '#shared/identity/cognito.js';
 import { completeNewPassword, logIn, logOut, refresh, signUp, type AuthDeps } from './service.js';
 
@@ -37,5 +36,5 @@ export const handler = createApiHandler(
       return null;
     }),
   ],
-  { audit: new DynamoAuditWriter(doc, tableName) },
+  tableStores(doc, tableName),
 );

@@ -1,11 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoAuditWriter } from '#shared/audit.js';
 import { dynamoDocumentClient } from '#shared/aws/clients.js';
 import { config } from '#shared/config.js';
 import { platformRoutes } from '#shared/contracts/platform.js';
 import { ROUTES } from '#shared/contracts/routes.js';
 import { Unavailable } from '#shared/errors.js';
-import { createApiHandler } from '#shared/http/handler.js';
+import { createApiHandler, tableStores } from '#shared/http/handler.js';
 import { implement } from '#shared/http/api-request.js';
 import { openApiDocument } from '#shared/http/openapi.js';
 
@@ -30,5 +29,5 @@ export const handler = createApiHandler(
     }),
     implement(platformRoutes.openapi, async () => document),
   ],
-  { audit: new DynamoAuditWriter(doc, tableName) },
+  tableStores(doc, tableName),
 );

@@ -1,11 +1,10 @@
-import { DynamoAuditWriter } from '#shared/audit.js';
 import { permissionsOf } from '#shared/auth/permissions.js';
 import { dynamoDocumentClient } from '#shared/aws/clients.js';
 import { config } from '#shared/config.js';
 import { tenantRoutes } from '#shared/contracts/tenants.js';
 import { Directory } from '#shared/db/directory.js';
 import { callerOf, implement } from '#shared/http/api-request.js';
-import { createApiHandler } from '#shared/http/handler.js';
+import { createApiHandler, tableStores } from '#shared/http/handler.js';
 
 const doc = dynamoDocumentClient();
 const tableName = config.tableName();
@@ -31,5 +30,5 @@ export const handler = createApiHandler(
     implement(tenantRoutes.getTenant, async (req) => directory.getTenant(callerOf(req).tenantId)),
     implement(tenantRoutes.updateTenant, async (req) => directory.updateTenant(callerOf(req).tenantId, req.body)),
   ],
-  { audit: new DynamoAuditWriter(doc, tableName) },
+  tableStores(doc, tableName),
 );

@@ -1,4 +1,3 @@
-import { DynamoAuditWriter } from '#shared/audit.js';
 import { cognito, dynamoDocumentClient } from '#shared/aws/clients.js';
 import { config } from '#shared/config.js';
 import { userRoutes } from '#shared/contracts/users.js';
@@ -6,7 +5,7 @@ import { queryFingerprint } from '#shared/db/cursor.js';
 import { Directory } from '#shared/db/directory.js';
 import { SessionRevocations } from '#shared/db/sessions.js';
 import { callerOf, implement } from '#shared/http/api-request.js';
-import { createApiHandler } from '#shared/http/handler.js';
+import { createApiHandler, tableStores } from '#shared/http/handler.js';
 import { CognitoIdentityProvider } from '#shared/identity/cognito.js';
 import { getUser, inviteUser, removeUser, updateUser, type UsersDeps } from './service.js';
 
@@ -43,5 +42,5 @@ export const handler = createApiHandler(
       return null;
     }),
   ],
-  { audit: new DynamoAuditWriter(doc, tableName) },
+  tableStores(doc, tableName),
 );

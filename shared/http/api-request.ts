@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { AuthContext } from '../auth/context.js';
+import type { StoredResponse } from '../db/idempotency.js';
 import { Unauthorized } from '../errors.js';
 import type { AnyRoute, RouteInput } from './route.js';
 
@@ -29,6 +30,8 @@ export interface ApiState {
   route: AnyRoute;
   request: ApiRequest;
   method: string;
+  /** Set by the idempotency middleware: the key in use, and the stored answer when this is a retry. */
+  idempotency?: { key: string; replay?: StoredResponse };
 }
 
 export type ApiContext = Context & { api?: ApiState };

@@ -1,7 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { AuditWriter } from '../audit.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditWriter, type AuditWriter } from '../audit.js';
+import { IdempotencyStore } from '../db/idempotency.js';
 import { ROUTES } from '../contracts/routes.js';
 import { logger, metrics } from '../observability.js';
 import type { ApiContext, ApiEvent, ApiResult, Implementation } from './api-request.js';
@@ -9,6 +11,7 @@ import { apiContext } from './middleware/api-context.js';
 import { auditTrail } from './middleware/audit-trail.js';
 import { authorize } from './middleware/authorize.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
+import { idempotency } from './middleware/idempotency.js';
 import { requestMetrics } from './middleware/request-metrics.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { validateInput } from './middleware/validate-input.js';
@@ -17,7 +20,14 @@ import type { Domain } from './route.js';
 
 export interface HandlerDeps {
   audit: AuditWriter;
+  idempotency: IdempotencyStore;
 }
+
+/** The stores the middleware stack writes to (audit trail, idempotency records), on the single table. */
+export const tableStores = (doc: DynamoDBDocumentClient, tableName: string): HandlerDeps => ({
+  audit: new DynamoAuditWriter(doc, tableName),
+  idempotency: new IdempotencyStore(doc, tableName),
+});
 
 /**
  * One Lambda handler for a domain: a small router over that domain's routes behind the shared
@@ -33,7 +43,11 @@ export function createApiHandler(domain: Domain, implementations: Implementation
   }
 
   const dispatch = async (_event: ApiEvent, context: ApiContext): Promise<ApiResult> => {
-    const { route, request } = context.api!;
+    const { route, request, idempotency: retry } = context.api!;
+    if (retry?.replay) {
+      const { statusCode, body, contentType } = retry.replay;
+      return { statusCode, body, headers: { ...(contentType ? { 'content-type': contentType } : {}), 'idempotent-replayed': 'true' } };
+    }
     const result = await byOperation.get(route.operationId)!.run(request);
     if (route.status === 204) return jsonResponse(204, undefined);
     // Parsing the answer strips anything the contract does not name (keys, internal fields).
@@ -51,5 +65,6 @@ export function createApiHandler(domain: Domain, implementations: Implementation
     .use(apiContext(routes))
     .use(auditTrail(deps.audit))
     .use(authorize())
-    .use(validateInput());
+    .use(validateInput())
+    .use(idempotency(deps.idempotency));
 }

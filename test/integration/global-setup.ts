@@ -1,0 +1,37 @@
+import type { TestProject } from 'vitest/node';
+import { startPlatform } from '../../local/platform.js';
+
+/**
+ * Starts the real local platform once for every integration file (one JVM for DynamoDB Local,
+ * cognito-local, the gateway with the real authorizer): tests drive it over HTTP only.
+ */
+export const AUTHORIZER_CACHE_TTL_SECONDS = 2;
+export const DEMO_PASSWORD = 'Demo-Passw0rd!';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    cognitoEndpoint: string;
+    userPoolId: string;
+    authorizerCacheTtlSeconds: number;
+    demoPassword: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const platform = await startPlatform({
+    port: 0,
+    dataDir: null,
+    demoPassword: DEMO_PASSWORD,
+    authorizerCacheTtlSeconds: AUTHORIZER_CACHE_TTL_SECONDS,
+    log: () => undefined,
+  });
+  await platform.booted;
+  await platform.seeded;
+  project.provide('baseUrl', platform.url);
+  project.provide('cognitoEndpoint', process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER!);
+  project.provide('userPoolId', platform.state.userPoolId!);
+  project.provide('authorizerCacheTtlSeconds', AUTHORIZER_CACHE_TTL_SECONDS);
+  project.provide('demoPassword', DEMO_PASSWORD);
+  return async () => platform.stop();
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../shared/contracts/routes.js';
+import { api, expectError } from './helpers.js';
+
+describe('platform', () => {
+  it('answers /health and /health/ready', async () => {
+    const health = await api('/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok', version: expect.any(String) });
+    const ready = await api('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ table: 'ok' });
+  });
+
+  it('serves an OpenAPI 3.1 document listing every route of the route table', async () => {
+    const res = await api('/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    for (const route of ROUTES) {
+      expect(res.body.paths[route.path]?.[route.method.toLowerCase()]?.operationId, `${route.method} ${route.path}`).toBe(route.operationId);
+    }
+  });
+
+  it('answers unknown routes and wrong methods with the error envelope', async () => {
+    expectError(await api('/v1/nope'), 404, 'NOT_FOUND');
+    expectError(await api('/v1/me', { method: 'DELETE' }), 404, 'NOT_FOUND');
+  });
+
+  it('puts security headers and a request id on every API answer, errors included', async () => {
+    for (const res of [await api('/health'), await api('/v1/me'), await api('/v1/auth/login', { body: {} })]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('serves the console page at / and for client-side routes', async () => {
+    for (const path of ['/', '/settings/users']) {
+      const res = await fetch(`${(await import('./helpers.js')).baseUrl()}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(await res.text()).toContain('CloudOptima');
+    }
+  });
+});
