@@ -32,7 +32,10 @@ export async function startDynamoDbLocal(port: number, dataDir: string | null): 
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (${code}): ${output.trim() || 'is Java 17 installed?'}`))),
   );
-  child.once('error', (error) => output += `\n${error.message}`);
+  child.once('error', (error) => (output += `\n${error.message}`));
+  // If this process ends without stop() (an uncaught error, process.exit), take the JVM with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
   await Promise.race([waitFor('DynamoDB Local', () => client.send(new ListTablesCommand({}))), exited]);
@@ -42,6 +45,7 @@ export async function startDynamoDbLocal(port: number, dataDir: string | null): 
     endpoint,
     stop: () =>
       new Promise<void>((done) => {
+        process.off('exit', killOnExit);
         if (child.exitCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');

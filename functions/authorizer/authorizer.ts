@@ -64,7 +64,8 @@ export class Authenticator {
     if (!looksLikeApiKey(key)) throw new Unauthorized('Malformed API key.');
     const found = await this.deps.findApiKey(key);
     if (!found) throw new Unauthorized('Unknown or revoked API key.');
-    if (found.expiresAt && Date.parse(found.expiresAt) <= this.deps.now()) throw new Unauthorized('The API key has expired.');
+    // An expiry that does not parse counts as passed: fail closed.
+    if (found.expiresAt !== null && !(Date.parse(found.expiresAt) > this.deps.now())) throw new Unauthorized('The API key has expired.');
     // Best effort: a failed "last used" write must not lock a program out.
     await this.deps.touchApiKey(found.tenantId, found.keyId).catch(() => undefined);
     return {

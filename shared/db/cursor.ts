@@ -43,7 +43,7 @@ export function decodeCursor(secret: string, tenantId: string, fingerprint: stri
   } catch {
     throw invalid();
   }
-  if (payload.t !== tenantId || payload.q !== fingerprint || typeof payload.k !== 'object' || payload.k === null) {
+  if (typeof payload !== 'object' || payload === null || payload.t !== tenantId || payload.q !== fingerprint || typeof payload.k !== 'object' || payload.k === null) {
     throw invalid();
   }
   return payload.k;

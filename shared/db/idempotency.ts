@@ -17,11 +17,18 @@ export type Claim =
   | { kind: 'in-progress' }
   | { kind: 'mismatch' };
 
+/** Port used by the idempotency middleware; IdempotencyStore is its DynamoDB implementation. */
+export interface IdempotencyRecords {
+  claim(tenantId: string, principalId: string, key: string, fingerprint: string): Promise<Claim>;
+  complete(tenantId: string, principalId: string, key: string, response: StoredResponse): Promise<void>;
+  release(tenantId: string, principalId: string, key: string): Promise<void>;
+}
+
 const RETENTION_SECONDS = 24 * 60 * 60;
 /** A claim whose request died (timeout, crash) may be taken over after this long. */
 const LOCK_SECONDS = 60;
 
-export class IdempotencyStore {
+export class IdempotencyStore implements IdempotencyRecords {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

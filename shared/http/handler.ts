@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditWriter, type AuditWriter } from '../audit.js';
-import { IdempotencyStore } from '../db/idempotency.js';
+import { IdempotencyStore, type IdempotencyRecords } from '../db/idempotency.js';
 import { ROUTES } from '../contracts/routes.js';
 import { logger, metrics } from '../observability.js';
 import type { ApiContext, ApiEvent, ApiResult, Implementation } from './api-request.js';
@@ -20,7 +20,7 @@ import type { Domain } from './route.js';
 
 export interface HandlerDeps {
   audit: AuditWriter;
-  idempotency: IdempotencyStore;
+  idempotency: IdempotencyRecords;
 }
 
 /** The stores the middleware stack writes to (audit trail, idempotency records), on the single table. */
@@ -38,8 +38,9 @@ export function createApiHandler(domain: Domain, implementations: Implementation
   const byOperation = new Map(implementations.map((impl) => [impl.route.operationId, impl]));
   const missing = routes.filter((r) => !byOperation.has(r.operationId)).map((r) => r.operationId);
   const extra = implementations.filter((i) => !routes.includes(i.route)).map((i) => i.route.operationId);
-  if (missing.length || extra.length) {
-    throw new Error(`domain ${domain}: missing implementations [${missing}], not in the route table [${extra}]`);
+  const twice = implementations.filter((i, n) => implementations.findIndex((j) => j.route === i.route) !== n).map((i) => i.route.operationId);
+  if (missing.length || extra.length || twice.length) {
+    throw new Error(`domain ${domain}: missing implementations [${missing}], not in the route table [${extra}], implemented twice [${twice}]`);
   }
 
   const dispatch = async (_event: ApiEvent, context: ApiContext): Promise<ApiResult> => {

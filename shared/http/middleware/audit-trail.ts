@@ -42,7 +42,9 @@ export function auditTrail(writer: AuditWriter): middy.MiddlewareObj<ApiEvent, A
   return {
     after: async ({ context }) => {
       const api = context.api;
-      if (api && isAudited(api.route)) await write(api, 'success', api.route.status, null);
+      if (api && isAudited(api.route)) {
+        await write(api, 'success', api.route.status, api.idempotency?.replay ? 'IDEMPOTENT_REPLAY' : null);
+      }
     },
     onError: async ({ context, error }) => {
       const api = context.api;

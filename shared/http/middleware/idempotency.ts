@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type middy from '@middy/core';
-import type { IdempotencyStore } from '../../db/idempotency.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { IdempotencyRecords } from '../../db/idempotency.js';
 import { Conflict, Invalid } from '../../errors.js';
+import { metrics } from '../../observability.js';
 import type { ApiContext, ApiEvent, ApiResult } from '../api-request.js';
 import { isMutating } from '../route.js';
 
@@ -13,7 +15,7 @@ const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
  * same key with a different request is a 409. Keys are scoped to the caller, so they cannot collide
  * across users or tenants. A replay still passes through the after-chain (headers, audit).
  */
-export function idempotency(store: IdempotencyStore): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
+export function idempotency(store: IdempotencyRecords): middy.MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext> {
   return {
     before: async ({ event, context }) => {
       const api = context.api!;
@@ -40,11 +42,18 @@ export function idempotency(store: IdempotencyStore): middy.MiddlewareObj<ApiEve
     after: async ({ context, response }) => {
       const api = context.api;
       if (!api?.idempotency || api.idempotency.replay || !response || !api.request.auth) return;
-      await store.complete(api.request.auth.tenantId, api.request.auth.principalId, api.idempotency.key, {
-        statusCode: response.statusCode,
-        body: response.body,
-        contentType: response.headers?.['content-type']?.toString() ?? null,
-      });
+      try {
+        await store.complete(api.request.auth.tenantId, api.request.auth.principalId, api.idempotency.key, {
+          statusCode: response.statusCode,
+          body: response.body,
+          contentType: response.headers?.['content-type']?.toString() ?? null,
+        });
+      } catch (error) {
+        // The write itself succeeded: answer it. The claim stays locked, so a retry within the lock
+        // window gets 409 REQUEST_IN_PROGRESS rather than a second run.
+        api.request.log.error('idempotency record not completed', { error: error as Error, key: api.idempotency.key });
+        metrics.addMetric('IdempotencyWriteFailures', MetricUnit.Count, 1);
+      }
     },
     onError: async ({ context }) => {
       const api = context.api;
