@@ -19,6 +19,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The handlers' structured logs would drown the test report; failures still print their own details.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const platform = await startPlatform({
     port: 0,
     dataDir: null,
