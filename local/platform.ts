@@ -196,9 +196,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
 async function demoTenantExists(tenantId: string): Promise<boolean> {
   const { Directory } = await import('#shared/db/directory.js');
-  const { dynamoDocumentClient } = await import('#shared/aws/clients.js');
-  const { config } = await import('#shared/config.js');
-  return new Directory(dynamoDocumentClient(), config.tableName(), config.cursorSecret())
+  const { functionRuntime } = await import('#shared/runtime.js');
+  const { tables, tableName, cursorSecret } = await functionRuntime();
+  return new Directory(tables.forTenant(tenantId), tableName, cursorSecret)
     .getTenant(tenantId)
     .then(() => true, () => false);
 }

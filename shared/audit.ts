@@ -1,4 +1,5 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableClients } from './aws/tenant-clients.js';
 import { ulid } from 'ulid';
 import type { z } from 'zod';
 import type { auditEntry } from './contracts/audit.js';
@@ -14,13 +15,13 @@ export interface AuditWriter {
 
 export class DynamoAuditWriter implements AuditWriter {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: TableClients,
     private readonly tableName: string,
   ) {}
 
   async record(tenantId: string, entry: NewAuditEntry): Promise<AuditEntry> {
     const stored: AuditEntry = { id: ulid(), time: new Date().toISOString(), ...entry };
-    await this.doc.send(
+    await this.tables.forTenant(tenantId).send(
       new PutCommand({
         TableName: this.tableName,
         Item: { ...keys.audit(tenantId, stored.id), entity: 'AuditEntry', ...stored },

@@ -16,8 +16,11 @@ export const config = {
   /** Set only where the issuer is not Amazon Cognito's own (cognito-local serves JWKS over http). */
   tokenIssuer: () => process.env.TOKEN_ISSUER,
   tokenJwksUri: () => process.env.TOKEN_JWKS_URI,
-  /** HMAC key that signs pagination cursors, so a cursor cannot be forged or moved across tenants. */
-  cursorSecret: () => required('CURSOR_SECRET'),
+  /** HMAC key that signs pagination cursors (given directly locally; from Secrets Manager in AWS). */
+  cursorSecret: () => process.env.CURSOR_SECRET,
+  cursorSecretArn: () => process.env.CURSOR_SECRET_ARN,
+  /** The tenant data role functions assume, tagged with the tenant; unset locally (no IAM there). */
+  tenantRoleArn: () => process.env.TENANT_ROLE_ARN,
   /** True when the local platform runs the handlers (invited users' temporary passwords are logged). */
   isLocal: () => process.env.CLOUDOPTIMA_LOCAL === 'true',
 } as const;

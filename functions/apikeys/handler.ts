@@ -1,23 +1,23 @@
 import { roleRank } from '#shared/auth/permissions.js';
-import { dynamoDocumentClient } from '#shared/aws/clients.js';
-import { config } from '#shared/config.js';
 import { apiKeyRoutes } from '#shared/contracts/apikeys.js';
 import { ApiKeyStore } from '#shared/db/api-keys.js';
 import { queryFingerprint } from '#shared/db/cursor.js';
 import { Forbidden } from '#shared/errors.js';
 import { callerOf, implement } from '#shared/http/api-request.js';
 import { createApiHandler, tableStores } from '#shared/http/handler.js';
+import { functionRuntime } from '#shared/runtime.js';
 
-const doc = dynamoDocumentClient();
-const tableName = config.tableName();
-const store = new ApiKeyStore(doc, tableName, config.cursorSecret());
+const runtime = await functionRuntime();
+const { tables, tableName, cursorSecret } = runtime;
+const storeFor = (tenantId: string) => new ApiKeyStore(tables.forTenant(tenantId), tables.base, tableName, cursorSecret);
 
 export const handler = createApiHandler(
   'apikeys',
   [
     implement(apiKeyRoutes.list, async (req) => {
+      const { tenantId } = callerOf(req);
       const { limit, cursor } = req.query;
-      return store.list(callerOf(req).tenantId, limit, cursor, queryFingerprint(apiKeyRoutes.list.operationId, {}));
+      return storeFor(tenantId).list(tenantId, limit, cursor, queryFingerprint(apiKeyRoutes.list.operationId, {}));
     }),
     implement(apiKeyRoutes.create, async (req) => {
       const caller = callerOf(req);
@@ -25,7 +25,7 @@ export const handler = createApiHandler(
       if (roleRank(req.body.role) > roleRank(caller.role)) {
         throw new Forbidden(`A ${caller.role} cannot create a key with the role ${req.body.role}.`, { role: caller.role });
       }
-      const { record, key } = await store.create(caller.tenantId, {
+      const { record, key } = await storeFor(caller.tenantId).create(caller.tenantId, {
         name: req.body.name,
         role: req.body.role,
         expiresAt: req.body.expiresAt ?? null,
@@ -34,9 +34,10 @@ export const handler = createApiHandler(
       return { apiKey: record, key };
     }),
     implement(apiKeyRoutes.revoke, async (req) => {
-      await store.revoke(callerOf(req).tenantId, req.params.id);
+      const { tenantId } = callerOf(req);
+      await storeFor(tenantId).revoke(tenantId, req.params.id);
       return null;
     }),
   ],
-  tableStores(doc, tableName),
+  tableStores(runtime),
 );

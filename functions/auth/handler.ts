@@ -1,23 +1,26 @@
-import { cognito, dynamoDocumentClient } from '#shared/aws/clients.js';
+import { cognito } from '#shared/aws/clients.js';
 import { config } from '#shared/config.js';
 import { authRoutes } from '#shared/contracts/auth.js';
 import { Directory } from '#shared/db/directory.js';
+import { TenantRegistry } from '#shared/db/registry.js';
 import { SessionRevocations } from '#shared/db/sessions.js';
 import { callerOf, implement } from '#shared/http/api-request.js';
 import { createApiHandler, tableStores } from '#shared/http/handler.js';
 import { CognitoIdentityProvider } from '#shared/identity/cognito.js';
+import { functionRuntime } from '#shared/runtime.js';
 import { completeNewPassword, logIn, logOut, refresh, signUp, type AuthDeps } from './service.js';
 
-const doc = dynamoDocumentClient();
-const tableName = config.tableName();
+const runtime = await functionRuntime();
+const { tables, tableName, cursorSecret } = runtime;
 const deps: AuthDeps = {
   identity: new CognitoIdentityProvider(cognito(), {
     userPoolId: config.userPoolId(),
     clientId: config.userPoolClientId(),
     sendInvitations: !config.isLocal(),
   }),
-  directory: new Directory(doc, tableName, config.cursorSecret()),
-  sessions: new SessionRevocations(doc, tableName),
+  registry: new TenantRegistry(tables.base, tableName),
+  directoryFor: (tenantId) => new Directory(tables.forTenant(tenantId), tableName, cursorSecret),
+  sessionsFor: (tenantId) => new SessionRevocations(tables.forTenant(tenantId), tableName),
 };
 
 export const handler = createApiHandler(
@@ -36,5 +39,5 @@ export const handler = createApiHandler(
       return null;
     }),
   ],
-  tableStores(doc, tableName),
+  tableStores(runtime),
 );

@@ -1,20 +1,21 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { toAuthorizerContext } from '#shared/auth/context.js';
-import { dynamoDocumentClient } from '#shared/aws/clients.js';
 import { config } from '#shared/config.js';
 import { ApiKeyStore } from '#shared/db/api-keys.js';
 import { Directory } from '#shared/db/directory.js';
 import { SessionRevocations } from '#shared/db/sessions.js';
 import { isDomainError } from '#shared/errors.js';
 import { logger } from '#shared/observability.js';
+import { functionRuntime } from '#shared/runtime.js';
 import { Authenticator } from './authorizer.js';
 import { createIdTokenVerifier } from './verifier.js';
 
-const doc = dynamoDocumentClient();
-const tableName = config.tableName();
-const directory = new Directory(doc, tableName, config.cursorSecret());
-const apiKeys = new ApiKeyStore(doc, tableName, config.cursorSecret());
-const sessions = new SessionRevocations(doc, tableName);
+// The authorizer runs before any tenant is known: it reads with its own role, which IAM limits to
+// API key lookups, users, revoked sessions and API keys' lastUsedAt.
+const { tables, tableName, cursorSecret } = await functionRuntime();
+const directory = new Directory(tables.base, tableName, cursorSecret);
+const apiKeys = new ApiKeyStore(tables.base, tables.base, tableName, cursorSecret);
+const sessions = new SessionRevocations(tables.base, tableName);
 const authenticator = new Authenticator({
   verifyIdToken: createIdTokenVerifier({
     userPoolId: config.userPoolId(),

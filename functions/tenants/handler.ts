@@ -1,20 +1,20 @@
 import { permissionsOf } from '#shared/auth/permissions.js';
-import { dynamoDocumentClient } from '#shared/aws/clients.js';
-import { config } from '#shared/config.js';
 import { tenantRoutes } from '#shared/contracts/tenants.js';
 import { Directory } from '#shared/db/directory.js';
 import { callerOf, implement } from '#shared/http/api-request.js';
 import { createApiHandler, tableStores } from '#shared/http/handler.js';
+import { functionRuntime } from '#shared/runtime.js';
 
-const doc = dynamoDocumentClient();
-const tableName = config.tableName();
-const directory = new Directory(doc, tableName, config.cursorSecret());
+const runtime = await functionRuntime();
+const { tables, tableName, cursorSecret } = runtime;
+const directoryFor = (tenantId: string) => new Directory(tables.forTenant(tenantId), tableName, cursorSecret);
 
 export const handler = createApiHandler(
   'tenants',
   [
     implement(tenantRoutes.me, async (req) => {
       const caller = callerOf(req);
+      const directory = directoryFor(caller.tenantId);
       const [tenant, user] = await Promise.all([
         directory.getTenant(caller.tenantId),
         caller.principalType === 'user' ? directory.getUser(caller.tenantId, caller.principalId) : undefined,
@@ -27,8 +27,14 @@ export const handler = createApiHandler(
         tenant,
       };
     }),
-    implement(tenantRoutes.getTenant, async (req) => directory.getTenant(callerOf(req).tenantId)),
-    implement(tenantRoutes.updateTenant, async (req) => directory.updateTenant(callerOf(req).tenantId, req.body)),
+    implement(tenantRoutes.getTenant, async (req) => {
+      const { tenantId } = callerOf(req);
+      return directoryFor(tenantId).getTenant(tenantId);
+    }),
+    implement(tenantRoutes.updateTenant, async (req) => {
+      const { tenantId } = callerOf(req);
+      return directoryFor(tenantId).updateTenant(tenantId, req.body);
+    }),
   ],
-  tableStores(doc, tableName),
+  tableStores(runtime),
 );

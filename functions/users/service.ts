@@ -1,14 +1,13 @@
 import type { AuthContext } from '#shared/auth/context.js';
 import type { Role } from '#shared/auth/permissions.js';
 import type { Directory, User, UserPatch } from '#shared/db/directory.js';
-import type { SessionRevocations } from '#shared/db/sessions.js';
 import { Conflict, NotFound } from '#shared/errors.js';
 import type { IdentityProvider } from '#shared/identity/provider.js';
 
+/** Built per request: `directory` is bound to the caller's tenant (tenant-scoped credentials in AWS). */
 export interface UsersDeps {
   identity: IdentityProvider;
   directory: Directory;
-  sessions: SessionRevocations;
 }
 
 async function mustGet(deps: UsersDeps, tenantId: string, userId: string): Promise<User> {

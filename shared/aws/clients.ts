@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { STSClient } from '@aws-sdk/client-sts';
 
 /**
  * AWS clients, created once per container and reused across invocations. Endpoints come from the
@@ -9,6 +11,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
  */
 let documentClient: DynamoDBDocumentClient | undefined;
 let cognitoClient: CognitoIdentityProviderClient | undefined;
+let stsClient: STSClient | undefined;
+let secretsClient: SecretsManagerClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -20,4 +24,14 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 export function cognito(): CognitoIdentityProviderClient {
   cognitoClient ??= new CognitoIdentityProviderClient({});
   return cognitoClient;
+}
+
+export function sts(): STSClient {
+  stsClient ??= new STSClient({});
+  return stsClient;
+}
+
+export function secretsManager(): SecretsManagerClient {
+  secretsClient ??= new SecretsManagerClient({});
+  return secretsClient;
 }

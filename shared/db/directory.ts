@@ -53,7 +53,7 @@ export class Directory {
     private readonly cursorSecret: string,
   ) {}
 
-  /** The tenant, its registry entry and its first admin, all or nothing. */
+  /** The tenant and its first admin, all or nothing (the registry entry is TenantRegistry's). */
   async createTenant(tenant: Tenant, admin: User): Promise<void> {
     await this.doc.send(
       new TransactWriteCommand({
@@ -63,12 +63,6 @@ export class Directory {
               TableName: this.tableName,
               Item: { ...keys.tenantProfile(tenant.id), entity: 'Tenant', ...tenant, adminCount: 1 },
               ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.tenantRegistryEntry(tenant.id), entity: 'TenantRegistryEntry', tenantId: tenant.id, createdAt: tenant.createdAt },
             },
           },
           { Put: { TableName: this.tableName, Item: { ...keys.user(tenant.id, admin.id), entity: 'User', ...admin } } },

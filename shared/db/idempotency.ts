@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableClients } from '../aws/tenant-clients.js';
 import { keys } from './keys.js';
 
 /**
@@ -30,15 +31,16 @@ const LOCK_SECONDS = 60;
 
 export class IdempotencyStore implements IdempotencyRecords {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: TableClients,
     private readonly tableName: string,
   ) {}
 
   async claim(tenantId: string, principalId: string, key: string, fingerprint: string): Promise<Claim> {
+    const doc = this.tables.forTenant(tenantId);
     const now = Math.floor(Date.now() / 1000);
     const itemKey = keys.idempotency(tenantId, principalId, key);
     try {
-      await this.doc.send(
+      await doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...itemKey, entity: 'IdempotencyRecord', status: 'in_progress', fingerprint, lockedUntil: now + LOCK_SECONDS, ttl: now + RETENTION_SECONDS },
@@ -51,7 +53,7 @@ export class IdempotencyStore implements IdempotencyRecords {
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     }
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: itemKey, ConsistentRead: true }));
+    const out = await doc.send(new GetCommand({ TableName: this.tableName, Key: itemKey, ConsistentRead: true }));
     const record = out.Item;
     if (!record) return this.claim(tenantId, principalId, key, fingerprint); // expired between the two calls
     if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
@@ -60,7 +62,7 @@ export class IdempotencyStore implements IdempotencyRecords {
   }
 
   async complete(tenantId: string, principalId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.doc.send(
+    await this.tables.forTenant(tenantId).send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.idempotency(tenantId, principalId, key),
@@ -73,6 +75,6 @@ export class IdempotencyStore implements IdempotencyRecords {
 
   /** A failed request releases its key, so the client can retry it. */
   async release(tenantId: string, principalId: string, key: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.idempotency(tenantId, principalId, key) }));
+    await this.tables.forTenant(tenantId).send(new DeleteCommand({ TableName: this.tableName, Key: keys.idempotency(tenantId, principalId, key) }));
   }
 }

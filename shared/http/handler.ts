@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditWriter, type AuditWriter } from '../audit.js';
 import { IdempotencyStore, type IdempotencyRecords } from '../db/idempotency.js';
 import { ROUTES } from '../contracts/routes.js';
+import type { FunctionRuntime } from '../runtime.js';
 import { logger, metrics } from '../observability.js';
 import type { ApiContext, ApiEvent, ApiResult, Implementation } from './api-request.js';
 import { apiContext } from './middleware/api-context.js';
@@ -24,9 +24,9 @@ export interface HandlerDeps {
 }
 
 /** The stores the middleware stack writes to (audit trail, idempotency records), on the single table. */
-export const tableStores = (doc: DynamoDBDocumentClient, tableName: string): HandlerDeps => ({
-  audit: new DynamoAuditWriter(doc, tableName),
-  idempotency: new IdempotencyStore(doc, tableName),
+export const tableStores = ({ tables, tableName }: FunctionRuntime): HandlerDeps => ({
+  audit: new DynamoAuditWriter(tables, tableName),
+  idempotency: new IdempotencyStore(tables, tableName),
 });
 
 /**

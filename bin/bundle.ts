@@ -1,0 +1,45 @@
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLE_DIR, FUNCTION_ENTRIES } from '#shared/functions.js';
+
+/**
+ * Bundles every Lambda function with esbuild (no Docker): one ESM file per function, for the
+ * nodejs22.x runtime on arm64. CDK deploys these files; tests bundle once per run.
+ * The AWS SDK v3 is left out: the runtime provides it.
+ */
+export async function bundleFunctions(root = fileURLToPath(new URL('..', import.meta.url))) {
+  const outRoot = join(root, BUNDLE_DIR);
+  rmSync(outRoot, { recursive: true, force: true });
+  const sizes: Record<string, number> = {};
+  await Promise.all(
+    Object.entries(FUNCTION_ENTRIES).map(async ([name, entry]) => {
+      const outfile = join(outRoot, name, 'index.mjs');
+      mkdirSync(join(outRoot, name), { recursive: true });
+      await build({
+        absWorkingDir: root,
+        entryPoints: [entry],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'esm',
+        minify: true,
+        sourcemap: 'linked',
+        legalComments: 'none',
+        external: ['@aws-sdk/*'],
+        // Some CommonJS dependencies call require(); give the ESM bundle one.
+        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+        logLevel: 'warning',
+      });
+      sizes[name] = statSync(outfile).size;
+    }),
+  );
+  return sizes;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = await bundleFunctions();
+  for (const [name, bytes] of Object.entries(sizes).sort()) console.log(`${name.padEnd(12)} ${(bytes / 1024).toFixed(1)} KiB`);
+}
