@@ -40,6 +40,7 @@ interface CompiledRoute {
 }
 
 const API_PREFIXES = ['/v1/', '/health'];
+const MAX_REQUEST_LINE_AND_HEADERS = 10_240;
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 
@@ -161,6 +162,11 @@ export function createGateway(options: GatewayOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
+    // API Gateway refuses a request line plus headers over 10,240 bytes; so does the local one.
+    const headerBytes = (req.url?.length ?? 0) + req.rawHeaders.reduce((n, h) => n + h.length + 2, 0);
+    if (headerBytes > MAX_REQUEST_LINE_AND_HEADERS) {
+      return send(res, gatewayError(413, 'REQUEST_TOO_LARGE', `The request line and headers exceed ${MAX_REQUEST_LINE_AND_HEADERS} bytes.`, requestId));
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     if (!API_PREFIXES.some((p) => url.pathname === p || url.pathname.startsWith(p))) {
@@ -186,16 +192,17 @@ export function createGateway(options: GatewayOptions): Server {
       return send(res, gatewayError(413, 'PAYLOAD_TOO_LARGE', `The body exceeds ${maxBody} bytes.`, requestId));
     }
 
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    // Null-prototype maps: request-controlled names such as `toString` or `__proto__` are plain keys.
+    const headers: Record<string, string> = Object.create(null);
+    const multiValueHeaders: Record<string, string[]> = Object.create(null);
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i]!;
       const value = req.rawHeaders[i + 1]!;
       headers[name] = value;
       (multiValueHeaders[name] ??= []).push(value);
     }
-    const queryStringParameters: Record<string, string> = {};
-    const multiValueQueryStringParameters: Record<string, string[]> = {};
+    const queryStringParameters: Record<string, string> = Object.create(null);
+    const multiValueQueryStringParameters: Record<string, string[]> = Object.create(null);
     for (const [key, value] of url.searchParams) {
       queryStringParameters[key] = value; // API Gateway keeps the last value here
       (multiValueQueryStringParameters[key] ??= []).push(value);
@@ -272,7 +279,8 @@ export function createGateway(options: GatewayOptions): Server {
     }
   }
 
-  return createServer((req, res) => {
+  // Node's own limit (16 KiB) would answer 431 with no envelope; take more and apply API Gateway's.
+  return createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('[gateway] request failed', error);
       if (!res.headersSent) send(res, gatewayError(500, 'INTERNAL_ERROR', 'The local gateway failed.', randomUUID()));

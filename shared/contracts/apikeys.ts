@@ -50,6 +50,7 @@ export const apiKeyRoutes = {
     summary: 'Create an API key with a role; use it as `Authorization: ApiKey <key>`',
     access: { permission: 'apikeys:write' },
     body: createApiKeyRequest,
+    example: { name: 'ci pipeline', role: 'viewer' },
     response: createdApiKey,
     status: 201,
   }),

@@ -62,6 +62,7 @@ export const tenantRoutes = {
     summary: "Rename the organization or change its time zone",
     access: { permission: 'tenant:write' },
     body: updateTenantRequest,
+    example: { name: 'Example Corp', timezone: 'Europe/Berlin' },
     response: tenant,
     status: 200,
   }),

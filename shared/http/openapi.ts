@@ -86,7 +86,12 @@ export function openApiDocument(routes: readonly AnyRoute[], version: string): J
       ...(route.access === 'public' ? {} : { 'x-required-permission': route.access.permission }),
       parameters: parameters(components, route),
       ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchemaIn(route.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: toSchemaIn(route.body, 'input'), ...(route.example ? { example: route.example } : {}) } },
+            },
+          }
         : {}),
       responses,
     };

@@ -31,6 +31,8 @@ export interface RouteDef<
   params?: P;
   query?: Q;
   body?: B;
+  /** A valid body: shown in the OpenAPI document, and sent by the proof harness to every write route. */
+  example?: B extends z.ZodType ? z.input<B> : never;
   response: R;
   /** Success status; 204 sends no body. */
   status: 200 | 201 | 202 | 204;

@@ -44,4 +44,17 @@ describe('platform', () => {
       expect(await res.text()).toContain('CloudOptima');
     }
   });
+
+  it('treats query keys named like Object properties as data (found by the fuzzer)', async () => {
+    const { newTenant } = await import('./helpers.js');
+    const admin = await newTenant('proto');
+    const res = await api('/v1/users?toString=1&__proto__=x&constructor=y&hasOwnProperty=z&limit=1', { token: admin.idToken });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(1);
+  });
+
+  it("answers a request line over API Gateway's 10,240 bytes with a 413 envelope (found by the fuzzer)", async () => {
+    expectError(await api(`/health?q=${'a'.repeat(12_000)}`), 413, 'REQUEST_TOO_LARGE');
+    expectError(await api('/health', { headers: { 'x-big': 'b'.repeat(12_000) } }), 413, 'REQUEST_TOO_LARGE');
+  });
 });

@@ -107,3 +107,13 @@ describe('route table', () => {
     }
   });
 });
+
+describe('route examples', () => {
+  it('every route with a body carries an example that its own schema accepts', () => {
+    for (const route of ROUTES.filter((r) => r.body)) {
+      expect(route.example, `${route.operationId} needs an example body`).toBeDefined();
+      const parsed = route.body!.safeParse(route.example);
+      expect(parsed.success, `${route.operationId}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    }
+  });
+});

@@ -16,7 +16,7 @@ export function apiContext(routes: readonly AnyRoute[]): middy.MiddlewareObj<Api
       const { event, context } = request;
       const requestId = event.requestContext?.requestId ?? context.awsRequestId;
       const route = byKey.get(`${event.httpMethod} ${event.resource}`);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = Object.create(null);
       for (const [name, value] of Object.entries(event.headers ?? {})) {
         if (value !== undefined) headers[name.toLowerCase()] = value;
       }

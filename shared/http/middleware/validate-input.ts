@@ -21,14 +21,15 @@ export function fieldIssues(location: string, error: z.ZodError): FieldIssue[] {
 
 /** Repeated query keys (`filter[service]=A&filter[service]=B`) become arrays; single ones stay strings. */
 function queryOf(event: ApiEvent): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  // Null prototype: a query key like `__proto__` or `constructor` is data, not a property of Object.
+  const query: Record<string, string | string[]> = Object.create(null);
   const multi = event.multiValueQueryStringParameters ?? {};
   for (const [key, values] of Object.entries(multi)) {
     if (!values) continue;
     query[key] = values.length === 1 ? values[0]! : values;
   }
   for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (!(key in query) && value !== undefined) query[key] = value;
+    if (!Object.hasOwn(query, key) && value !== undefined) query[key] = value;
   }
   return query;
 }
