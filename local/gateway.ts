@@ -113,7 +113,13 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function createGateway(options: GatewayOptions): Server {
+export interface Gateway {
+  server: Server;
+  /** Stops accepting connections, lets requests in flight finish (up to `timeoutMs`), then closes. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
   const compiled = options.routes
     .map(compile)
     // Like API Gateway, a literal segment wins over a parameter (`/v1/users/me` before `/v1/users/{id}`).
@@ -279,13 +285,33 @@ export function createGateway(options: GatewayOptions): Server {
     }
   }
 
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   // Node's own limit (16 KiB) would answer 431 with no envelope; take more and apply API Gateway's.
-  return createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      console.error('[gateway] request failed', error);
-      if (!res.headersSent) send(res, gatewayError(500, 'INTERNAL_ERROR', 'The local gateway failed.', randomUUID()));
-    });
+  const server = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
+    inFlight++;
+    handle(req, res)
+      .catch((error: unknown) => {
+        console.error('[gateway] request failed', error);
+        if (!res.headersSent) send(res, gatewayError(500, 'INTERNAL_ERROR', 'The local gateway failed.', randomUUID()));
+      })
+      .finally(() => {
+        if (--inFlight === 0) drained?.();
+      });
   });
+
+  return {
+    server,
+    close: async (timeoutMs = 5000) => {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((done) => (drained = done)), new Promise((done) => setTimeout(done, timeoutMs))]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
 }
 
 /** IAM-style ARN match with `*` wildcards, as API Gateway evaluates the authorizer's policy. */

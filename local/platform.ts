@@ -118,13 +118,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     return handler(event);
   };
 
-  const server = createGateway({
+  const gateway = createGateway({
     routes: ROUTES,
     handlers,
     authorizer,
     authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? 60,
     consoleDir: join(ROOT, 'local', 'console'),
   });
+  const { server } = gateway;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(options.port, host, () => ok());
@@ -184,10 +185,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     seeded,
     state,
     stop: async () => {
-      await new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      });
+      // Requests in flight finish before the emulators behind them go away.
+      await gateway.close();
       await Promise.allSettled(stoppers.map((stop) => stop()));
       if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
     },
