@@ -55,10 +55,11 @@ describe('cross-tenant attacks on every protected route', () => {
     });
   });
 
-  const expectNothingOfA = (res: ApiResponse, label: string) => {
+  /** `sent`: a value of A's the attacker itself put in this request, which may come back as its own data. */
+  const expectNothingOfA = (res: ApiResponse, label: string, sent?: string) => {
     expect(res.status, label).toBeLessThan(500);
     const text = JSON.stringify(res.body);
-    for (const secret of a.secrets) expect(text.includes(secret), `${label} leaked ${secret}`).toBe(false);
+    for (const secret of a.secrets.filter((s) => s !== sent)) expect(text.includes(secret), `${label} leaked ${secret}`).toBe(false);
   };
 
   it("answers B's use of A's ids in every path parameter with 404, and A is unchanged", async () => {
@@ -70,6 +71,22 @@ describe('cross-tenant attacks on every protected route', () => {
         const label = `${route.method} ${route.path} with A's ${id}`;
         expect(res.status, `${label}: ${JSON.stringify(res.body)}`).toBe(404);
         expectNothingOfA(res, label);
+      }
+    }
+    expect(await snapshotA()).toEqual(before);
+  });
+
+  it("puts A's ids in every string field of every example body; nothing of A's changes or leaks", async () => {
+    const c = await newTenant('attacker-3');
+    const before = await snapshotA();
+    const ids = [a.session.userId, a.analyst.userId, a.apiKey.id, a.session.tenantId];
+    for (const route of PROTECTED.filter((r) => r.example && typeof r.example === 'object')) {
+      const example = route.example as Record<string, unknown>;
+      for (const field of Object.keys(example).filter((k) => typeof example[k] === 'string')) {
+        for (const id of ids) {
+          const res = await api(fill(route, 'does-not-exist'), { method: route.method, token: c.idToken, body: { ...example, [field]: id } });
+          expectNothingOfA(res, `${route.method} ${route.path} with A's ${id} in body.${field}`, id);
+        }
       }
     }
     expect(await snapshotA()).toEqual(before);
