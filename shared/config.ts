@@ -21,6 +21,8 @@ export const config = {
   cursorSecretArn: () => process.env.CURSOR_SECRET_ARN,
   /** The tenant data role functions assume, tagged with the tenant; unset locally (no IAM there). */
   tenantRoleArn: () => process.env.TENANT_ROLE_ARN,
+  /** The console's origin (its CloudFront URL), allowed by CORS; unset locally, where both share one origin. */
+  consoleOrigin: () => process.env.CONSOLE_ORIGIN,
   /** True when the local platform runs the handlers (invited users' temporary passwords are logged). */
   isLocal: () => process.env.CLOUDOPTIMA_LOCAL === 'true',
 } as const;

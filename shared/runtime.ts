@@ -11,6 +11,8 @@ export interface FunctionRuntime {
   tables: TableClients;
   tableName: string;
   cursorSecret: string;
+  /** Allowed by CORS on every answer; null where the console and the API share an origin. */
+  consoleOrigin: string | null;
 }
 
 let runtime: Promise<FunctionRuntime> | undefined;
@@ -33,6 +35,7 @@ export function functionRuntime(): Promise<FunctionRuntime> {
       tables: roleArn ? new AssumedRoleTableClients(base, sts(), roleArn) : new SharedTableClients(base),
       tableName: config.tableName(),
       cursorSecret: await cursorSecret(),
+      consoleOrigin: config.consoleOrigin() ?? null,
     };
   })();
   return runtime;

@@ -13,7 +13,8 @@ export const isoDateTime = z.iso.datetime({ offset: true });
 /** `?limit=` default 50, max 500; `?cursor=` from the previous page's nextCursor. */
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).max(4096).optional(),
+  // Real cursors are ~300 characters; the bound keeps every query under AWS WAF's 2 KB query-string rule.
+  cursor: z.string().min(1).max(1024).optional(),
 });
 
 export const listOf = <T extends z.ZodType>(item: T) =>

@@ -10,6 +10,7 @@ import type { ApiContext, ApiEvent, ApiResult, Implementation } from './api-requ
 import { apiContext } from './middleware/api-context.js';
 import { auditTrail } from './middleware/audit-trail.js';
 import { authorize } from './middleware/authorize.js';
+import { cors } from './middleware/cors.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { idempotency } from './middleware/idempotency.js';
 import { requestMetrics } from './middleware/request-metrics.js';
@@ -21,12 +22,15 @@ import type { Domain } from './route.js';
 export interface HandlerDeps {
   audit: AuditWriter;
   idempotency: IdempotencyRecords;
+  /** The console origin CORS allows; null when console and API share one origin. */
+  consoleOrigin?: string | null;
 }
 
 /** The stores the middleware stack writes to (audit trail, idempotency records), on the single table. */
-export const tableStores = ({ tables, tableName }: FunctionRuntime): HandlerDeps => ({
+export const tableStores = ({ tables, tableName, consoleOrigin }: FunctionRuntime): HandlerDeps => ({
   audit: new DynamoAuditWriter(tables, tableName),
   idempotency: new IdempotencyStore(tables, tableName),
+  consoleOrigin,
 });
 
 /**
@@ -60,6 +64,7 @@ export function createApiHandler(domain: Domain, implementations: Implementation
   return middy<ApiEvent, ApiResult, Error, ApiContext>(dispatch)
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
+    .use(cors(deps.consoleOrigin ?? null))
     .use(securityHeaders())
     .use(errorEnvelope())
     .use(requestMetrics())

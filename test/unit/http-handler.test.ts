@@ -634,3 +634,31 @@ describe('createApiHandler: requests', () => {
     });
   });
 });
+
+describe('CORS for the console origin', () => {
+  const build = (consoleOrigin: string | null) => {
+    const handler = createApiHandler('users', usersDomain().implementations, {
+      audit: new MemoryAudit(),
+      idempotency: new MemoryIdempotency(),
+      consoleOrigin,
+    });
+    return async (e: APIGatewayProxyEvent) => ((await handler(e, lambdaContext())).headers ?? {}) as Record<string, string>;
+  };
+
+  it('lets the configured console origin read successes and errors alike', async () => {
+    const invoke = build('https://d111.cloudfront.net');
+    for (const headers of [
+      await invoke(event({ method: 'GET', resource: '/v1/users' })),
+      await invoke(event({ method: 'GET', resource: '/v1/users', auth: caller('viewer') })),
+    ]) {
+      expect(headers['access-control-allow-origin']).toBe('https://d111.cloudfront.net');
+      expect(headers.vary).toBe('Origin');
+      expect(headers['access-control-expose-headers']).toContain('x-request-id');
+    }
+  });
+
+  it('sends no CORS header where console and API share an origin', async () => {
+    const headers = await build(null)(event({ method: 'GET', resource: '/v1/users' }));
+    expect(headers['access-control-allow-origin']).toBeUndefined();
+  });
+});

@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { acknowledge, nagArn } from './nag.js';
+import { LOG_RETENTION } from './observability.js';
+import { repoPath } from './repo.js';
+
+/** What the console is built from: the placeholder until the console issue swaps in web/dist. */
+export const CONSOLE_SOURCE = 'local/console';
+
+/** A domain of your own for the console, with its ACM certificate (which CloudFront needs in us-east-1). */
+export interface ConsoleDomain {
+  domainName: string;
+  certificateArn: string;
+}
+
+export interface ConsoleProps {
+  /** Origins the console may call: the API, and the hosted sign-in domain when federation is on. */
+  connectSources: string[];
+  customDomain?: ConsoleDomain;
+}
+
+/** What the console reads at start-up from `/config.json` to find the API and the user pool. */
+export interface ConsoleConfig {
+  apiUrl: string;
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+}
+
+/**
+ * The console: static files in a private bucket, served by CloudFront through origin access control,
+ * with security headers and client-side routing. Access logs of both go to a logs bucket.
+ */
+export class Console extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly logsBucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  /** `https://<domain>`: the only origin the API accepts from a browser. */
+  readonly origin: string;
+
+  constructor(scope: Construct, id: string, { connectSources, customDomain }: ConsoleProps) {
+    super(scope, id);
+
+    // Access logs are evidence: kept when the stack goes, and expired after 90 days.
+    this.logsBucket = new s3.Bucket(this, 'Logs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // S3 server access logs and CloudFront standard logs can only be written to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      // CloudFront standard logging writes with an ACL, so ACLs must stay enabled on this bucket.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.bucket = new s3.Bucket(this, 'Site', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      serverAccessLogsBucket: this.logsBucket,
+      serverAccessLogsPrefix: 'site/',
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'CloudOptima console security headers',
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: consoleCsp(readFileSync(repoPath(CONSOLE_SOURCE, 'index.html'), 'utf8'), connectSources),
+          override: true,
+        },
+      },
+    });
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'CloudOptima console',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        compress: true,
+      },
+      // Client-side routes: a path the bucket does not have belongs to the app, so answer with the app.
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 200,
+        responsePagePath: '/index.html',
+        ttl: Duration.seconds(0),
+      })),
+      ...(customDomain
+        ? {
+            domainNames: [customDomain.domainName],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: this.logsBucket,
+      logFilePrefix: 'cloudfront/',
+    });
+    this.origin = `https://${customDomain?.domainName ?? this.distribution.distributionDomainName}`;
+
+    if (!customDomain) {
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR4',
+        'Without a custom domain the console is served on *.cloudfront.net with the default certificate, where ' +
+          'CloudFront fixes the minimum protocol; the consoleDomain option (own domain + ACM certificate) enforces TLSv1.2_2021.',
+      );
+    }
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR1',
+      'The console is sold worldwide through AWS Marketplace and holds no data itself (everything comes from the API), so no geography is excluded.',
+    );
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR2',
+      'The console is static files with no server logic; the web ACL protects the API stage, where requests do work. ' +
+        'A CloudFront web ACL must live in us-east-1, which a single-region one-click stack cannot create.',
+    );
+  }
+
+  /** Uploads the console with its `config.json`, and invalidates CloudFront's copy. */
+  publish(config: ConsoleConfig): s3deploy.BucketDeployment {
+    const logGroup = new logs.LogGroup(this, 'DeployLogs', { retention: LOG_RETENTION });
+    // Our own role, so the deployment function holds its log group and nothing from an AWS managed policy.
+    const role = new iam.Role(this, 'DeployRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'CloudOptima console upload (CDK BucketDeployment)',
+    });
+    logGroup.grantWrite(role);
+    const deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
+      sources: [s3deploy.Source.asset(repoPath(CONSOLE_SOURCE)), s3deploy.Source.jsonData('config.json', config)],
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      role,
+      logGroup,
+      memoryLimit: 256,
+    });
+
+    const stack = Stack.of(this);
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::${nagArn(this.bucket)}/*]`,
+      'CDK BucketDeployment replaces every object of the console bucket (and prunes stale ones); the role reaches that bucket only.',
+    );
+    for (const finding of ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*']) {
+      acknowledge(
+        role,
+        `AwsSolutions-IAM5[${finding}]`,
+        'CDK BucketDeployment\'s generated grant (grantRead on the CDK asset bucket, grantReadWrite on the console bucket); ' +
+          'its resources are those two buckets only.',
+      );
+    }
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]`,
+      'Reads the console files from the CDK bootstrap asset bucket, which is where cdk deploy uploads them.',
+    );
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'CDK BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on "*" to refresh the console ' +
+        'after an upload; invalidating cached static files is the only thing those actions can do.',
+    );
+    const handler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
+    if (handler) {
+      acknowledge(
+        handler,
+        'AwsSolutions-L1',
+        'The runtime of CDK\'s own BucketDeployment function (Python, with the AWS CLI layer) is chosen by aws-cdk-lib and moves with it.',
+      );
+    }
+    return deployment;
+  }
+}
+
+/**
+ * A Content-Security-Policy for a single-page app: its own files, the API, nothing inline except
+ * the exact inline scripts and styles index.html has (by hash), never a frame.
+ */
+export function consoleCsp(indexHtml: string, connectSources: readonly string[]): string {
+  const inline = (tag: 'script' | 'style') =>
+    [...indexHtml.matchAll(new RegExp(`<${tag}(?![^>]*\\bsrc=)[^>]*>([\\s\\S]*?)</${tag}>`, 'gi'))].map(
+      (match) => ` 'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`,
+    );
+  return [
+    "default-src 'self'",
+    `script-src 'self'${inline('script').join('')}`,
+    `style-src 'self'${inline('style').join('')}`,
+    "img-src 'self' data:",
+    `connect-src 'self' ${connectSources.join(' ')}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    'upgrade-insecure-requests',
+  ].join('; ');
+}
