@@ -1,4 +1,6 @@
-import type { Domain } from '#shared/http/route.js';
+import { Duration } from 'aws-cdk-lib';
+import { DOMAINS, type Domain } from '#shared/http/route.js';
+import type { WorkflowName } from '#shared/workflows.js';
 
 /**
  * What each Lambda function may do, in one table: lib/functions.ts turns it into IAM policies, and
@@ -6,7 +8,7 @@ import type { Domain } from '#shared/http/route.js';
  * tenant data role, whose session is tagged with the caller's tenant (lib/data.ts); the grants
  * below are the few direct reads and writes outside any tenant's partitions.
  */
-export type FunctionName = Domain | 'authorizer' | 'smoke';
+export type FunctionName = Domain | 'authorizer' | 'smoke' | 'ingest';
 
 export type TableAction =
   | 'GetItem'
@@ -31,6 +33,31 @@ export interface TableGrant {
   leadingKeys: readonly string[];
 }
 
+/**
+ * The objects bucket (lib/storage.ts), always limited to keys under `tenants/` (TENANT_OBJECTS),
+ * where shared/storage/object-store.ts's tenantObjectKey() puts every tenant's files. Each flag
+ * also brings what the bucket's KMS key needs for it, usable only through S3.
+ */
+export interface ObjectsAccess {
+  /**
+   * HeadObject: does the file exist, how large is it. s3:GetObject (what HEAD is authorized by)
+   * without kms:Decrypt, so the contents stay sealed to this role; and s3:ListBucket for keys
+   * under `tenants/`, without which S3 answers a missing key with 403 instead of 404.
+   */
+  head?: boolean;
+  /** GetObject, ranged too: s3:GetObject and kms:Decrypt; implies `head`. */
+  read?: boolean;
+  /** PutObject: s3:PutObject and kms:GenerateDataKey. */
+  write?: boolean;
+  /** DeleteObject. The bucket is versioned: this leaves a delete marker, never removes a version. */
+  delete?: boolean;
+  /**
+   * Presigned PUT URLs: a browser uploads with this role's authority, so the role needs what the
+   * upload needs (s3:PutObject, kms:GenerateDataKey); the signature limits each URL to one key.
+   */
+  presignPut?: boolean;
+}
+
 export interface FunctionAccess {
   /** Assume the tenant data role with a `TenantId` session tag (sts:AssumeRole + sts:TagSession). */
   tenantData?: boolean;
@@ -39,6 +66,13 @@ export interface FunctionAccess {
   userPool?: readonly UserPoolAction[];
   /** Read the secret that signs pagination cursors. */
   cursorSecret?: boolean;
+  /** The objects bucket, under `tenants/` only; the function gets OBJECTS_BUCKET. */
+  objects?: ObjectsAccess;
+  /**
+   * states:StartExecution on these workflows' state machines only (shared/workflows.ts); the
+   * function gets `<WORKFLOW>_STATE_MACHINE_ARN` for each.
+   */
+  startWorkflows?: readonly WorkflowName[];
 }
 
 /** Reads and writes the tenant data role allows, on the table and its indexes. */
@@ -93,9 +127,62 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   },
   tenants: { tenantData: true, cursorSecret: true },
   audit: { tenantData: true, cursorSecret: true },
+  // Cost views read the tenant's rollups and profile (time zone) only.
+  costs: { tenantData: true, cursorSecret: true },
+  billing: {
+    tenantData: true,
+    cursorSecret: true,
+    // Upload URLs for the browser, and a HEAD before an ingestion starts (is the file there yet?).
+    objects: { presignPut: true, head: true },
+    startWorkflows: ['ingestion'],
+  },
   // The smoke workflow's task doubles and sums numbers: no data at all.
   smoke: {},
+  // The ingestion workflow's task: streams the uploads, writes and removes its partial aggregates
+  // (tenants/<id>/ingestions/<id>/partials/), writes the tenant's rollups through the tenant data role.
+  ingest: {
+    tenantData: true,
+    cursorSecret: true,
+    objects: { read: true, write: true, delete: true },
+  },
 };
+
+/**
+ * The object keys every `objects` grant is limited to (an IAM resource pattern under the bucket):
+ * tenantObjectKey() starts each key `tenants/<tenantId>/`.
+ */
+export const TENANT_OBJECTS = 'tenants/*';
+
+/** What a function is: it decides the environment it gets (lib/functions.ts). */
+export type FunctionKind = 'api' | 'authorizer' | 'workflow';
+
+export interface FunctionProfile {
+  kind: FunctionKind;
+  /** MB; CPU scales with it. */
+  memorySize: number;
+  timeout: Duration;
+}
+
+/** Every domain's function answers API Gateway, which gives up at 29 s: they stop just before. */
+export const API_FUNCTION: FunctionProfile = { kind: 'api', memorySize: 1024, timeout: Duration.seconds(29) };
+
+/**
+ * Memory (and with it CPU) and time for each function that is not a domain's API function, beside
+ * FUNCTION_ACCESS; the compiler names any function left out.
+ */
+export const FUNCTION_PROFILES: Readonly<Record<Exclude<FunctionName, Domain>, FunctionProfile>> = {
+  // A hung JWKS fetch should fail the call fast, not hold the request for 29 s.
+  authorizer: { kind: 'authorizer', memorySize: 1024, timeout: Duration.seconds(10) },
+  smoke: { kind: 'workflow', memorySize: 256, timeout: Duration.seconds(10) },
+  // Streams one whole billing export per invocation (CSV, gzip, Parquet) for up to Lambda's 15
+  // minutes: 3008 MB is more than one full vCPU for the single-threaded parser, and room for the
+  // rollup cells, which grow with distinct cells, not rows. Nothing is spooled: /tmp stays default.
+  ingest: { kind: 'workflow', memorySize: 3008, timeout: Duration.minutes(15) },
+};
+
+const isDomain = (name: FunctionName): name is Domain => (DOMAINS as readonly string[]).includes(name);
+
+export const profileOf = (name: FunctionName): FunctionProfile => (isDomain(name) ? API_FUNCTION : FUNCTION_PROFILES[name]);
 
 /** Table actions that only read: such a function needs kms:Decrypt on the table key, nothing more. */
 export const READ_ACTIONS: ReadonlySet<TableAction> = new Set(['GetItem', 'Query', 'BatchGetItem', 'ConditionCheckItem']);

@@ -1,33 +1,30 @@
 import { existsSync } from 'node:fs';
-import { Duration } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BUNDLE_DIR, FUNCTION_ENTRIES } from '#shared/functions.js';
+import type { WorkflowName } from '#shared/workflows.js';
 import type { Auth } from './auth.js';
 import { type Data, TenantDataRole, tableKeyStatement } from './data.js';
-import { FUNCTION_ACCESS, type FunctionName, READ_ACTIONS } from './function-access.js';
-import { acknowledge } from './nag.js';
+import { FUNCTION_ACCESS, type FunctionName, READ_ACTIONS, TENANT_OBJECTS, profileOf } from './function-access.js';
+import { acknowledge, nagArn } from './nag.js';
 import { LOG_RETENTION } from './observability.js';
 import { APP_VERSION, repoPath } from './repo.js';
+import type { Storage } from './storage.js';
 
 /** The newest Node.js runtime this aws-cdk-lib knows; the functions are bundled for node22 or later. */
 export const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
-/** Memory (and with it CPU) and time limits; API functions stop just before API Gateway's 29 s. */
-const LIMITS: Record<'api' | 'authorizer' | 'workflow', { memorySize: number; timeout: Duration }> = {
-  api: { memorySize: 1024, timeout: Duration.seconds(29) },
-  // A hung JWKS fetch should fail the call fast, not hold the request for 29 s.
-  authorizer: { memorySize: 1024, timeout: Duration.seconds(10) },
-  workflow: { memorySize: 256, timeout: Duration.seconds(10) },
-};
-
-const kindOf = (name: FunctionName) => (name === 'smoke' ? 'workflow' : name === 'authorizer' ? 'authorizer' : 'api');
+/** The variable shared/config.ts's stateMachineArn(workflow) reads. */
+export const stateMachineArnVariable = (workflow: WorkflowName): string => `${workflow.toUpperCase()}_STATE_MACHINE_ARN`;
 
 export interface FunctionsProps {
   data: Data;
   auth: Auth;
+  storage: Storage;
   /** The console's origin, for CORS on answers the handlers build. */
   consoleOrigin: string;
 }
@@ -40,8 +37,10 @@ export interface FunctionsProps {
 export class Functions extends Construct {
   readonly byName: Readonly<Record<FunctionName, lambda.Function>>;
   readonly tenantData: TenantDataRole;
+  private readonly roles: Readonly<Record<FunctionName, iam.Role>>;
+  private workflowsConnected = false;
 
-  constructor(scope: Construct, id: string, { data, auth, consoleOrigin }: FunctionsProps) {
+  constructor(scope: Construct, id: string, { data, auth, storage, consoleOrigin }: FunctionsProps) {
     super(scope, id);
     const names = functionNames();
 
@@ -62,14 +61,25 @@ export class Functions extends Construct {
       trustedRoles: names.filter((name) => FUNCTION_ACCESS[name].tenantData).map((name) => roles[name]),
     });
 
-    // The runtime contract shared/config.ts reads; every API function gets the same one.
-    const apiEnvironment: Record<string, string> = {
+    // The runtime contract shared/config.ts reads. functionRuntime() (shared/runtime.ts) needs the
+    // table, the cursor secret and the tenant data role; API functions also the pool and the console.
+    const runtimeEnvironment: Record<string, string> = {
       TABLE_NAME: data.table.tableName,
-      USER_POOL_ID: auth.userPool.userPoolId,
-      USER_POOL_CLIENT_ID: auth.client.userPoolClientId,
       CURSOR_SECRET_ARN: data.cursorSecret.secretArn,
       TENANT_ROLE_ARN: this.tenantData.role.roleArn,
+    };
+    const apiEnvironment: Record<string, string> = {
+      ...runtimeEnvironment,
+      USER_POOL_ID: auth.userPool.userPoolId,
+      USER_POOL_CLIENT_ID: auth.client.userPoolClientId,
       CONSOLE_ORIGIN: consoleOrigin,
+    };
+    const environmentOf = (name: FunctionName): Record<string, string> => {
+      const access = FUNCTION_ACCESS[name];
+      const { kind } = profileOf(name);
+      // A workflow task that acts for tenants builds the same runtime; one that touches no data gets none.
+      const base = kind !== 'workflow' ? apiEnvironment : access.tenantData || access.cursorSecret ? runtimeEnvironment : {};
+      return { ...base, ...(access.objects ? { OBJECTS_BUCKET: storage.bucket.bucketName } : {}) };
     };
 
     const byName = {} as Record<FunctionName, lambda.Function>;
@@ -77,19 +87,20 @@ export class Functions extends Construct {
       const role = roles[name];
       const logGroup = new logs.LogGroup(this, `${name}-logs`, { retention: LOG_RETENTION });
       logGroup.grantWrite(role);
-      const kind = kindOf(name);
+      const { memorySize, timeout } = profileOf(name);
       byName[name] = new lambda.Function(this, name, {
         description: `CloudOptima ${name}`,
         code: lambda.Code.fromAsset(bundleDir(name)),
         handler: 'index.handler',
         runtime: RUNTIME,
         architecture: lambda.Architecture.ARM_64,
-        ...LIMITS[kind],
+        memorySize,
+        timeout,
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
         environment: {
-          ...(kind === 'workflow' ? {} : apiEnvironment),
+          ...environmentOf(name),
           APP_VERSION,
           POWERTOOLS_SERVICE_NAME: name,
           POWERTOOLS_METRICS_NAMESPACE: 'CloudOptima',
@@ -97,7 +108,7 @@ export class Functions extends Construct {
           NODE_OPTIONS: '--enable-source-maps',
         },
       });
-      grantAccess(name, role, data, auth);
+      grantAccess(name, role, data, auth, storage);
       acknowledge(
         role,
         'AwsSolutions-IAM5[Resource::*]',
@@ -106,6 +117,32 @@ export class Functions extends Construct {
       );
     }
     this.byName = byName;
+    this.roles = roles;
+
+    // The state machines are built after the functions (they invoke them): connectWorkflows() then
+    // gives the starters their ARNs. Forgetting it fails the synth, not the first start in AWS.
+    this.node.addValidation({
+      validate: () =>
+        this.workflowsConnected || !names.some((name) => FUNCTION_ACCESS[name].startWorkflows?.length)
+          ? []
+          : ['Functions.connectWorkflows() was never called: functions that start workflows have no state machine ARN'],
+    });
+  }
+
+  /**
+   * The `startWorkflows` rows of lib/function-access.ts: states:StartExecution on exactly those
+   * state machines and `<WORKFLOW>_STATE_MACHINE_ARN` in the environment. The state machines refer
+   * to their task functions, never to the functions that start them, so the template has no cycle.
+   */
+  connectWorkflows(machines: Readonly<Record<WorkflowName, sfn.IStateMachine>>): void {
+    for (const name of Object.keys(this.byName) as FunctionName[]) {
+      for (const workflow of FUNCTION_ACCESS[name].startWorkflows ?? []) {
+        const machine = machines[workflow];
+        machine.grantStartExecution(this.roles[name]);
+        this.byName[name].addEnvironment(stateMachineArnVariable(workflow), machine.stateMachineArn);
+      }
+    }
+    this.workflowsConnected = true;
   }
 }
 
@@ -128,7 +165,7 @@ function bundleDir(name: FunctionName): string {
 }
 
 /** Turns the function's row of FUNCTION_ACCESS into IAM statements on its role. */
-function grantAccess(name: FunctionName, role: iam.Role, data: Data, auth: Auth): void {
+function grantAccess(name: FunctionName, role: iam.Role, data: Data, auth: Auth, storage: Storage): void {
   const access = FUNCTION_ACCESS[name];
   for (const grant of access.table ?? []) {
     role.addToPrincipalPolicy(
@@ -148,4 +185,46 @@ function grantAccess(name: FunctionName, role: iam.Role, data: Data, auth: Auth)
     auth.userPool.grant(role, ...access.userPool.map((action) => `cognito-idp:${action}`));
   }
   if (access.cursorSecret) data.cursorSecret.grantRead(role);
+  if (access.objects) grantObjects(name, role, storage);
+}
+
+/** An `objects` row: S3 actions on `tenants/*` only, and the bucket key only through S3. */
+function grantObjects(name: FunctionName, role: iam.Role, storage: Storage): void {
+  const { head, read, write, delete: remove, presignPut } = FUNCTION_ACCESS[name].objects!;
+  const looks = head || read;
+  const puts = write || presignPut;
+  const actions = [
+    ...(looks ? ['s3:GetObject'] : []),
+    ...(puts ? ['s3:PutObject'] : []),
+    // The runtime tags what it writes (ingestion partials) so lifecycle rules can expire it.
+    ...(write ? ['s3:PutObjectTagging'] : []),
+    ...(remove ? ['s3:DeleteObject'] : []),
+  ];
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [storage.bucket.arnForObjects(TENANT_OBJECTS)] }));
+  if (looks) {
+    // Lets S3 answer 404 for a missing key (HeadObject) instead of 403; S3 checks s3:prefix against the key.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [storage.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [TENANT_OBJECTS] } },
+      }),
+    );
+  }
+  const keyActions = [...(read ? ['kms:Decrypt'] : []), ...(puts ? ['kms:GenerateDataKey'] : [])];
+  if (keyActions.length) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: keyActions,
+        resources: [storage.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(storage).region}.amazonaws.com` } },
+      }),
+    );
+  }
+  acknowledge(
+    role,
+    `AwsSolutions-IAM5[Resource::${nagArn(storage.bucket)}/${TENANT_OBJECTS}]`,
+    `The ${name} function reaches tenants' files under tenants/<tenantId>/, each key built by tenantObjectKey() from the ` +
+      "caller's tenant; the wildcard is the tenant and file segments, and nothing outside tenants/ is reachable.",
+  );
 }

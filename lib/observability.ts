@@ -6,12 +6,15 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { FunctionName } from './function-access.js';
+import type { StateMachineName } from './workflows.js';
 
 export interface ObservabilityProps {
   stage: apigw.Stage;
   functions: Readonly<Record<FunctionName, lambda.IFunction>>;
+  stateMachines: Readonly<Record<StateMachineName, sfn.IStateMachine>>;
   deadLetters: sqs.IQueue;
   topic: sns.ITopic;
 }
@@ -23,13 +26,14 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * One dashboard for the whole platform, and alarms on what needs a person: any API 5xx, any
- * throttled function, any authorizer error (every protected call depends on it), anything in the DLQ.
+ * throttled function, any authorizer error (every protected call depends on it), anything in the
+ * DLQ, any failed workflow execution.
  */
 export class Observability extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: cloudwatch.Alarm[] = [];
 
-  constructor(scope: Construct, id: string, { stage, functions, deadLetters, topic }: ObservabilityProps) {
+  constructor(scope: Construct, id: string, { stage, functions, stateMachines, deadLetters, topic }: ObservabilityProps) {
     super(scope, id);
     const notify = new actions.SnsAction(topic);
     const alarm = (name: string, metric: cloudwatch.IMetric, description: string) => {
@@ -58,6 +62,14 @@ export class Observability extends Construct {
     const names = Object.keys(functions).sort() as FunctionName[];
     for (const name of names) {
       alarm(`Throttles-${name}`, functions[name].metricThrottles(sum), `The ${name} function was throttled (concurrency limit reached).`);
+    }
+    const machines = Object.keys(stateMachines).sort() as StateMachineName[];
+    for (const name of machines) {
+      alarm(
+        `WorkflowFailed-${name}`,
+        stateMachines[name].metricFailed(sum),
+        `A ${name} workflow execution failed; find it under Step Functions > ${name} > Executions (status Failed).`,
+      );
     }
 
     const each = (metric: (fn: lambda.IFunction) => cloudwatch.IMetric) =>
@@ -101,6 +113,19 @@ export class Observability extends Construct {
             ...wide,
           }),
         ],
+        machines.map(
+          (name) =>
+            new cloudwatch.GraphWidget({
+              title: `Workflow: ${name}`,
+              left: [
+                stateMachines[name].metricStarted({ ...sum, label: 'started' }),
+                stateMachines[name].metricSucceeded({ ...sum, label: 'succeeded' }),
+                stateMachines[name].metricFailed({ ...sum, label: 'failed' }),
+              ],
+              width: Math.max(6, Math.floor(24 / machines.length)),
+              height: 6,
+            }),
+        ),
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 })],
       ],
     });

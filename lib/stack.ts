@@ -7,12 +7,14 @@ import { Console, type ConsoleDomain } from './console.js';
 import { Data } from './data.js';
 import { Functions } from './functions.js';
 import { Observability } from './observability.js';
+import { Storage, objectsUploadOrigin } from './storage.js';
 import { Workflows } from './workflows.js';
 
 export interface CloudOptimaStackProps extends StackProps {
   /**
-   * Deletion protection on the table and the user pool, and both (with the table's key) kept when
-   * the stack is deleted. Turn off only for throw-away stacks. Default true.
+   * Deletion protection on the table and the user pool, and both (with the table's key), the
+   * objects bucket and its key kept when the stack is deleted. Turn off only for throw-away stacks.
+   * Default true.
    */
   protectData?: boolean;
   /** Cognito threat protection, ENFORCED; needs the Plus feature plan (billed per active user). Default false. */
@@ -26,11 +28,13 @@ export interface CloudOptimaStackProps extends StackProps {
 }
 
 /**
- * The whole platform in one stack, so it can ship as one CloudFormation template: data, identity,
- * functions, the API built from the route table, the console, workflows, alerts and observability.
+ * The whole platform in one stack, so it can ship as one CloudFormation template: data, objects,
+ * identity, functions, the API built from the route table, the console, workflows, alerts and
+ * observability.
  */
 export class CloudOptimaStack extends Stack {
   readonly data: Data;
+  readonly storage: Storage;
   readonly auth: Auth;
   readonly functions: Functions;
   readonly api: Api;
@@ -57,7 +61,10 @@ export class CloudOptimaStack extends Stack {
       },
     });
     const hostedSignIn = props.federation ? [`https://${props.federation.domainPrefix}.auth.${this.region}.amazoncognito.com`] : [];
-    this.console = new Console(this, 'Console', { connectSources: [apiOrigin, ...hostedSignIn], customDomain: props.consoleDomain });
+    // Browsers upload billing exports straight to the objects bucket (presigned PUT URLs).
+    const uploads = objectsUploadOrigin(this);
+    this.console = new Console(this, 'Console', { connectSources: [apiOrigin, uploads, ...hostedSignIn], customDomain: props.consoleDomain });
+    this.storage = new Storage(this, 'Storage', { protect, consoleOrigin: this.console.origin, accessLogs: this.console.logsBucket });
 
     this.auth = new Auth(this, 'Auth', {
       protect,
@@ -65,7 +72,12 @@ export class CloudOptimaStack extends Stack {
       consoleOrigin: this.console.origin,
       federation: props.federation,
     });
-    this.functions = new Functions(this, 'Functions', { data: this.data, auth: this.auth, consoleOrigin: this.console.origin });
+    this.functions = new Functions(this, 'Functions', {
+      data: this.data,
+      auth: this.auth,
+      storage: this.storage,
+      consoleOrigin: this.console.origin,
+    });
     this.api = api = new Api(this, 'Api', { functions: this.functions, consoleOrigin: this.console.origin });
     this.console.publish({
       apiUrl: this.api.url,
@@ -74,10 +86,12 @@ export class CloudOptimaStack extends Stack {
       userPoolClientId: this.auth.client.userPoolClientId,
     });
 
-    this.workflows = new Workflows(this, 'Workflows', { smokeFunction: this.functions.byName.smoke });
+    this.workflows = new Workflows(this, 'Workflows', { functions: this.functions.byName });
+    this.functions.connectWorkflows(this.workflows.byName);
     this.observability = new Observability(this, 'Observability', {
       stage: this.api.restApi.deploymentStage,
       functions: this.functions.byName,
+      stateMachines: this.workflows.byName,
       deadLetters: this.alerts.deadLetters,
       topic: this.alerts.topic,
     });
@@ -89,5 +103,7 @@ export class CloudOptimaStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn, description: 'Subscribe operators here' });
     new CfnOutput(this, 'SmokeStateMachineArn', { value: this.workflows.smoke.stateMachineArn });
+    new CfnOutput(this, 'IngestionStateMachineArn', { value: this.workflows.ingestion.stateMachineArn, description: 'Billing ingestions run here' });
+    new CfnOutput(this, 'ObjectsBucketName', { value: this.storage.bucket.bucketName, description: 'Billing exports, under tenants/<tenantId>/' });
   }
 }

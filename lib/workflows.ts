@@ -4,50 +4,101 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { WorkflowName } from '#shared/workflows.js';
+import type { FunctionName } from './function-access.js';
 import { acknowledge } from './nag.js';
 import { LOG_RETENTION } from './observability.js';
 import { repoPath } from './repo.js';
 
+/** The state machines: the smoke one, and every workflow the runtime starts (shared/workflows.ts). */
+export type StateMachineName = 'smoke' | WorkflowName;
+
+interface Definition {
+  /** Construct id (its logical ids follow it: keep it stable). */
+  id: string;
+  comment: string;
+  /** File under state-machines/, the one aws-local-stepfunctions runs locally. */
+  file: string;
+  /** The `${Placeholder}` in the file and the function it names: the machine's only task. */
+  placeholder: string;
+  task: FunctionName;
+}
+
+export const STATE_MACHINES: Readonly<Record<StateMachineName, Definition>> = {
+  smoke: {
+    id: 'Smoke',
+    comment: 'Proves an ASL file runs the same in AWS as in the local runner',
+    file: 'smoke.asl.json',
+    placeholder: 'SmokeStepFunctionArn',
+    task: 'smoke',
+  },
+  ingestion: {
+    id: 'Ingestion',
+    comment: 'Billing ingestion: prepare, aggregate each file, commit and reconcile, clean up (functions/billing/ingest)',
+    file: 'ingestion.asl.json',
+    placeholder: 'IngestFunctionArn',
+    task: 'ingest',
+  },
+};
+
 export interface WorkflowsProps {
-  smokeFunction: lambda.IFunction;
+  functions: Readonly<Record<FunctionName, lambda.IFunction>>;
 }
 
 /**
  * State machines from state-machines/*.asl.json: the files aws-local-stepfunctions runs locally,
  * deployed as they are with their `${...}` placeholders substituted. The definition is inlined
- * in the template (not an S3 asset), so the one-click template of issue 11 carries it.
+ * in the template (not an S3 asset), so the one-click template of issue 11 carries it. Each logs
+ * errors only, is traced, and its role may invoke its one task function and nothing else.
  */
 export class Workflows extends Construct {
-  readonly smoke: sfn.StateMachine;
+  readonly byName: Readonly<Record<StateMachineName, sfn.StateMachine>>;
 
-  constructor(scope: Construct, id: string, { smokeFunction }: WorkflowsProps) {
+  constructor(scope: Construct, id: string, { functions }: WorkflowsProps) {
     super(scope, id);
+    const byName = {} as Record<StateMachineName, sfn.StateMachine>;
+    for (const [name, definition] of Object.entries(STATE_MACHINES) as [StateMachineName, Definition][]) {
+      const task = functions[definition.task];
+      const machine = new sfn.StateMachine(this, definition.id, {
+        comment: definition.comment,
+        definitionBody: sfn.DefinitionBody.fromString(readFileSync(repoPath('state-machines', definition.file), 'utf8')),
+        definitionSubstitutions: { [definition.placeholder]: task.functionArn },
+        logs: {
+          destination: new logs.LogGroup(this, `${definition.id}Logs`, { retention: LOG_RETENTION }),
+          level: sfn.LogLevel.ERROR,
+          includeExecutionData: false,
+        },
+        tracingEnabled: true,
+      });
+      // Only the unqualified function the definition names: no versions or aliases (`:*`).
+      machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [task.functionArn] }));
 
-    this.smoke = new sfn.StateMachine(this, 'Smoke', {
-      comment: 'Proves an ASL file runs the same in AWS as in the local runner',
-      definitionBody: sfn.DefinitionBody.fromString(readFileSync(repoPath('state-machines', 'smoke.asl.json'), 'utf8')),
-      definitionSubstitutions: { SmokeStepFunctionArn: smokeFunction.functionArn },
-      logs: {
-        destination: new logs.LogGroup(this, 'SmokeLogs', { retention: LOG_RETENTION }),
-        level: sfn.LogLevel.ERROR,
-        includeExecutionData: false,
-      },
-      tracingEnabled: true,
-    });
-    // Only the unqualified function the definition names: no versions or aliases (`:*`).
-    this.smoke.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [smokeFunction.functionArn] }));
+      acknowledge(
+        machine,
+        'AwsSolutions-SF1',
+        name === 'smoke'
+          ? 'Workflows log errors only and never execution data: the state machines that follow this one carry tenants\' ' +
+              'cost data, which must not be copied into logs; X-Ray traces every execution for the rest.'
+          : 'Ingestion executions carry tenant ids and file names, and their task results tenants\' cost totals: logging ' +
+              'ALL would copy them into CloudWatch. Errors are logged, X-Ray traces every execution, and each ingestion ' +
+              'records its own progress and failure on its item.',
+      );
+      acknowledge(
+        machine.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments) have no ' +
+          'resource-level permissions; Step Functions documents Resource "*" for both.',
+      );
+      byName[name] = machine;
+    }
+    this.byName = byName;
+  }
 
-    acknowledge(
-      this.smoke,
-      'AwsSolutions-SF1',
-      'Workflows log errors only and never execution data: the state machines that follow this one carry tenants\' ' +
-        'cost data, which must not be copied into logs; X-Ray traces every execution for the rest.',
-    );
-    acknowledge(
-      this.smoke.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments) have no ' +
-        'resource-level permissions; Step Functions documents Resource "*" for both.',
-    );
+  get smoke(): sfn.StateMachine {
+    return this.byName.smoke;
+  }
+
+  get ingestion(): sfn.StateMachine {
+    return this.byName.ingestion;
   }
 }

@@ -10,6 +10,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { AnyRoute, Domain } from '#shared/http/route.js';
+import { LOCAL_OBJECTS_PATH, type LocalObjectStore } from '#shared/storage/local-object-store.js';
 import { errorResponse, SECURITY_HEADERS } from '#shared/http/response.js';
 
 /**
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   consoleDir: string;
   /** API Gateway's own payload limit. */
   maxBodyBytes?: number;
+  /** The local object store, whose presigned PUT URLs this gateway honours as S3 would. */
+  objects?: LocalObjectStore;
 }
 
 interface CompiledRoute {
@@ -175,6 +178,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (options.objects && url.pathname.startsWith(LOCAL_OBJECTS_PATH)) return putObject(options.objects, req, res, url, method, requestId);
     if (!API_PREFIXES.some((p) => url.pathname === p || url.pathname.startsWith(p))) {
       if (method !== 'GET' && method !== 'HEAD') return send(res, gatewayError(404, 'NOT_FOUND', 'Not found.', requestId));
       return serveConsole(url.pathname, res);
@@ -313,6 +317,30 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 }
+
+/** A presigned PUT to the local object store: signature, expiry and content type checked, as S3 does. */
+async function putObject(objects: LocalObjectStore, req: IncomingMessage, res: ServerResponse, url: URL, method: string, requestId: string) {
+  let key: string;
+  try {
+    key = url.pathname.slice(LOCAL_OBJECTS_PATH.length).split('/').map(decodeURIComponent).join('/');
+  } catch {
+    return send(res, gatewayError(400, 'BAD_REQUEST', 'The object key is not valid.', requestId));
+  }
+  const contentType = req.headers['content-type'] ?? '';
+  if (method !== 'PUT' || !objects.verifyPut(key, url.searchParams.get('expires'), url.searchParams.get('signature'), contentType)) {
+    return send(res, gatewayError(403, 'ACCESS_DENIED', 'The upload URL is not valid, has expired, or was used with another content type.', requestId));
+  }
+  try {
+    await objects.writeStream(key, req, MAX_UPLOAD_BYTES);
+  } catch (error) {
+    return send(res, gatewayError(413, 'REQUEST_TOO_LARGE', (error as Error).message, requestId));
+  }
+  res.writeHead(200, { 'x-request-id': requestId });
+  res.end();
+}
+
+/** S3 takes 5 GB in one PUT; the local store takes as much as the demo and benchmarks need. */
+const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 
 /** IAM-style ARN match with `*` wildcards, as API Gateway evaluates the authorizer's policy. */
 function matchesArn(pattern: string, arn: string): boolean {

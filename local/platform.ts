@@ -14,6 +14,9 @@ import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb.js';
 import { createGateway } from './gateway.js';
 import { freePort } from './ports.js';
 import { runStateMachine } from './stepfunctions.js';
+import { LocalWorkflowStarter } from './workflows.js';
+import { LocalObjectStore } from '#shared/storage/local-object-store.js';
+import { useWorkflowStarter } from '#shared/workflows.js';
 
 /**
  * The whole platform on one machine: DynamoDB Local, cognito-local, the local API gateway with the
@@ -29,6 +32,8 @@ export interface PlatformOptions {
   authorizerCacheTtlSeconds?: number;
   /** Seed "Demo Corp" with one user per role, using this password; null skips seeding. */
   demoPassword: string | null;
+  /** The demo's billing data runs to this day (default: yesterday, UTC); null seeds no billing data. */
+  demoBillingEndDate?: string | null;
   log?: (line: string) => void;
 }
 
@@ -38,12 +43,17 @@ export interface Platform {
   booted: Promise<void>;
   /** Resolves when the demo tenant exists (or at once when seeding is off). */
   seeded: Promise<string | null>;
+  /** Runs of the local Step Functions (ingestions): `settled()` waits for all of them. */
+  workflows: LocalWorkflowStarter;
   state: LocalState;
   stop(): Promise<void>;
 }
 
 interface LocalState extends Partial<UserPoolIds> {
   cursorSecret: string;
+  demoBillingIngestionId?: string;
+  /** Signs the local object store's upload URLs. */
+  objectsSecret?: string;
   demoTenantId?: string;
 }
 
@@ -60,6 +70,8 @@ const HANDLER_MODULES: Record<Domain, () => Promise<{ handler: ProxyHandler }>> 
   users: () => import('../functions/users/handler.js'),
   apikeys: () => import('../functions/apikeys/handler.js'),
   audit: () => import('../functions/audit/handler.js'),
+  billing: () => import('../functions/billing/handler.js'),
+  costs: () => import('../functions/costs/handler.js'),
 };
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -73,6 +85,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const state: LocalState = existsSync(statePath)
     ? (JSON.parse(readFileSync(statePath, 'utf8')) as LocalState)
     : { cursorSecret: randomBytes(32).toString('base64url') };
+  state.objectsSecret ??= randomBytes(32).toString('base64url');
   const saveState = () => writeFileSync(statePath, JSON.stringify(state, null, 2));
   saveState();
 
@@ -118,12 +131,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     return handler(event);
   };
 
+  const objectsDir = join(dataDir, 'objects');
+  const workflows = new LocalWorkflowStarter(
+    { 'cloudoptima-ingest': async (input) => (await import('../functions/billing/ingest/handler.js')).handler(input as never) },
+    log,
+  );
+  useWorkflowStarter(workflows);
   const gateway = createGateway({
     routes: ROUTES,
     handlers,
     authorizer,
     authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? 60,
     consoleDir: join(ROOT, 'local', 'console'),
+    // Verifies and stores presigned uploads; presigning itself happens in the handlers' own store.
+    objects: new LocalObjectStore(objectsDir, '', state.objectsSecret),
   });
   const { server } = gateway;
   await new Promise<void>((ok, fail) => {
@@ -131,6 +152,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     server.listen(options.port, host, () => ok());
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  Object.assign(process.env, { LOCAL_OBJECTS_DIR: objectsDir, LOCAL_OBJECTS_URL: url, LOCAL_OBJECTS_SECRET: state.objectsSecret });
 
   const stoppers: Array<() => Promise<void>> = [];
   const boot = async () => {
@@ -167,13 +189,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   const seeded = booted.then(async () => {
     if (options.demoPassword === null) return null;
-    const { seedDemoTenant, DEMO_ORGANIZATION } = await import('./seed.js');
-    if (state.demoTenantId && (await demoTenantExists(state.demoTenantId))) return state.demoTenantId;
-    const checked = passwordPolicy.safeParse(options.demoPassword);
-    if (!checked.success) throw new Error(`DEMO_PASSWORD does not meet the password policy: ${checked.error.issues[0]?.message}`);
-    log(`[seed] seeding ${DEMO_ORGANIZATION}...`);
-    state.demoTenantId = await seedDemoTenant(options.demoPassword, (step) => log(`[seed] ${step}`));
-    saveState();
+    const { seedDemoTenant, seedDemoBilling, yesterday, DEMO_ORGANIZATION } = await import('./seed.js');
+    const progress = (step: string) => log(`[seed] ${step}`);
+    if (!state.demoTenantId || !(await demoTenantExists(state.demoTenantId))) {
+      const checked = passwordPolicy.safeParse(options.demoPassword);
+      if (!checked.success) throw new Error(`DEMO_PASSWORD does not meet the password policy: ${checked.error.issues[0]?.message}`);
+      log(`[seed] seeding ${DEMO_ORGANIZATION}...`);
+      state.demoTenantId = await seedDemoTenant(options.demoPassword, progress);
+      state.demoBillingIngestionId = undefined;
+      saveState();
+    }
+    const endDate = options.demoBillingEndDate === undefined ? yesterday() : options.demoBillingEndDate;
+    if (endDate && !state.demoBillingIngestionId) {
+      const started = Date.now();
+      state.demoBillingIngestionId = await seedDemoBilling(state.demoTenantId, endDate, progress);
+      saveState();
+      log(`[seed] billing data ingested and reconciled in ${Date.now() - started} ms`);
+    }
     log(`[seed] ${DEMO_ORGANIZATION} is ready`);
     return state.demoTenantId;
   });
@@ -183,6 +215,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     url,
     booted,
     seeded,
+    workflows,
     state,
     stop: async () => {
       // Requests in flight finish before the emulators behind them go away.

@@ -61,3 +61,64 @@ export async function seedDemoTenant(password: string, progress: (step: string) 
   }
   return tenant.id;
 }
+
+/**
+ * Seeds the demo tenant's billing data the way a customer's arrives: a FOCUS 1.2 export (gzip)
+ * in the object store as an upload to a billing source, then the real ingestion workflow.
+ * Returns the ingestion id once it has succeeded.
+ */
+export async function seedDemoBilling(tenantId: string, endDate: string, progress: (step: string) => void): Promise<string> {
+  const { mkdir } = await import('node:fs/promises');
+  const { dirname, join } = await import('node:path');
+  const { ulid } = await import('ulid');
+  const { writeDemoBillingCsv } = await import('./demo/billing.js');
+  const { BillingStore } = await import('#functions/billing/store.js');
+  const { tenantObjectKey } = await import('#shared/storage/object-store.js');
+  const { workflowStarter } = await import('#shared/workflows.js');
+  const { tables, tableName, cursorSecret } = await functionRuntime();
+  const store = new BillingStore(tables.forTenant(tenantId), tableName, cursorSecret);
+  const now = new Date().toISOString();
+  const admin = await new Directory(tables.forTenant(tenantId), tableName, cursorSecret).listUsers(tenantId, 1, undefined, 'seed');
+
+  const sourceId = ulid();
+  await store.putSource(tenantId, { id: sourceId, name: 'Demo Corp FOCUS 1.2 export', kind: 'upload', bucket: null, prefix: null, defaultCurrency: null, lastDeliveredAt: null, createdAt: now });
+  const uploadId = ulid();
+  const fileName = `demo-corp-focus-1.2-to-${endDate}.csv.gz`;
+  const objectKey = tenantObjectKey(tenantId, 'uploads', uploadId, fileName);
+  progress(`generating 15 months of FOCUS billing data to ${endDate}`);
+  const path = join(config.localObjects()!.dir, objectKey);
+  await mkdir(dirname(path), { recursive: true });
+  const written = await writeDemoBillingCsv(path, { endDate, gzip: true });
+  await store.putUpload(tenantId, { id: uploadId, sourceId, fileName, objectKey, contentType: 'application/gzip', createdAt: now, createdBy: admin.items[0]?.id ?? 'seed' });
+
+  const ingestionId = ulid();
+  progress(`ingesting ${written.rows.toLocaleString('en-US')} rows through the ingestion workflow`);
+  await store.putIngestion(tenantId, {
+    id: ingestionId,
+    sourceId,
+    uploadIds: [uploadId],
+    status: 'queued',
+    files: [],
+    rowsRead: 0,
+    rowsRejected: 0,
+    rejections: [],
+    sourceTotals: [],
+    storedTotals: [],
+    periods: [],
+    error: null,
+    createdAt: now,
+    createdBy: admin.items[0]?.id ?? 'seed',
+    startedAt: null,
+    finishedAt: null,
+  });
+  await workflowStarter().start('ingestion', ingestionId, { tenantId, ingestionId });
+  for (;;) {
+    const ingestion = await store.getIngestion(tenantId, ingestionId);
+    if (ingestion.status === 'succeeded') return ingestionId;
+    if (ingestion.status === 'failed') throw new Error(`demo ingestion failed: ${ingestion.error?.code} ${ingestion.error?.message}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Yesterday (UTC): the demo's data runs up to it, so month-to-date views have something to show. */
+export const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);

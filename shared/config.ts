@@ -23,6 +23,14 @@ export const config = {
   tenantRoleArn: () => process.env.TENANT_ROLE_ARN,
   /** The console's origin (its CloudFront URL), allowed by CORS; unset locally, where both share one origin. */
   consoleOrigin: () => process.env.CONSOLE_ORIGIN,
+  /** Raw billing exports and other files: an S3 bucket in AWS; locally a folder (see runtime.ts). */
+  objectsBucket: () => process.env.OBJECTS_BUCKET,
+  localObjects: () =>
+    process.env.LOCAL_OBJECTS_DIR
+      ? { dir: process.env.LOCAL_OBJECTS_DIR, url: required('LOCAL_OBJECTS_URL'), secret: required('LOCAL_OBJECTS_SECRET') }
+      : undefined,
+  /** A workflow's state machine ARN, e.g. INGESTION_STATE_MACHINE_ARN. */
+  stateMachineArn: (workflow: string) => process.env[`${workflow.toUpperCase()}_STATE_MACHINE_ARN`],
   /** True when the local platform runs the handlers (invited users' temporary passwords are logged). */
   isLocal: () => process.env.CLOUDOPTIMA_LOCAL === 'true',
 } as const;

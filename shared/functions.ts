@@ -8,6 +8,7 @@ export const FUNCTION_ENTRIES: Readonly<Record<string, string>> = {
   ...Object.fromEntries(DOMAINS.map((domain) => [domain, `functions/${domain}/handler.ts`])),
   authorizer: 'functions/authorizer/handler.ts',
   smoke: 'functions/smoke/handler.ts',
+  ingest: 'functions/billing/ingest/handler.ts',
 };
 
 /** Where bin/bundle.ts writes each function's bundle (`<dir>/<name>/index.mjs`). */

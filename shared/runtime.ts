@@ -1,4 +1,8 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { S3Client } from '@aws-sdk/client-s3';
+import { LocalObjectStore } from './storage/local-object-store.js';
+import type { ObjectStore } from './storage/object-store.js';
+import { S3ObjectStore } from './storage/s3-object-store.js';
 import { dynamoDocumentClient, secretsManager, sts } from './aws/clients.js';
 import { AssumedRoleTableClients, SharedTableClients, type TableClients } from './aws/tenant-clients.js';
 import { config } from './config.js';
@@ -25,6 +29,20 @@ async function cursorSecret(): Promise<string> {
   const out = await secretsManager().send(new GetSecretValueCommand({ SecretId: arn }));
   if (!out.SecretString) throw new Error('the cursor secret is empty');
   return out.SecretString;
+}
+
+let objects: ObjectStore | undefined;
+
+/** The object store: the S3 bucket in AWS, or the local platform's folder. */
+export function objectStore(): ObjectStore {
+  if (objects) return objects;
+  const bucket = config.objectsBucket();
+  const local = config.localObjects();
+  // Presigned PUTs must not carry a checksum of an empty body (aws-sdk-js-v3 #6994): compute it only when S3 requires one.
+  if (bucket) objects = new S3ObjectStore(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }), bucket);
+  else if (local) objects = new LocalObjectStore(local.dir, local.url, local.secret);
+  else throw new Error('set OBJECTS_BUCKET (or LOCAL_OBJECTS_DIR locally)');
+  return objects;
 }
 
 export function functionRuntime(): Promise<FunctionRuntime> {

@@ -1,6 +1,8 @@
 import type { AnyRoute } from '../http/route.js';
 import { apiKeyRoutes } from './apikeys.js';
 import { auditRoutes } from './audit.js';
+import { billingRoutes } from './billing.js';
+import { costRoutes } from './costs.js';
 import { authRoutes } from './auth.js';
 import { platformRoutes } from './platform.js';
 import { tenantRoutes } from './tenants.js';
@@ -17,6 +19,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...Object.values(userRoutes),
   ...Object.values(apiKeyRoutes),
   ...Object.values(auditRoutes),
+  ...Object.values(billingRoutes),
+  ...Object.values(costRoutes),
 ];
 
-export { apiKeyRoutes, auditRoutes, authRoutes, platformRoutes, tenantRoutes, userRoutes };
+export { apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };

@@ -14,6 +14,11 @@ function assertId(kind: string, id: string): string {
   return id;
 }
 
+function assertPeriod(period: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error(`invalid billing period for a key: ${JSON.stringify(period)}`);
+  return period;
+}
+
 export const tenantPrefix = (tenantId: string): string => `TENANT#${assertId('tenant', tenantId)}#`;
 
 const tenantPk = (tenantId: string, collection: string): string => `${tenantPrefix(tenantId)}${collection}`;
@@ -50,6 +55,30 @@ export const keys = {
     pk: tenantPk(tenantId, 'IDEMPOTENCY'),
     sk: `KEY#${assertId('principal', principalId)}#${key}`,
   }),
+
+  /** Billing sources (uploads, export buckets, Cost Explorer) and their uploads and ingestions. */
+  billingSource: (tenantId: string, sourceId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'BILLSOURCE'),
+    sk: `SOURCE#${assertId('billing source', sourceId)}`,
+  }),
+  billingSourcesOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'BILLSOURCE'), skPrefix: 'SOURCE#' }),
+  upload: (tenantId: string, uploadId: string): KeyPair => ({ pk: tenantPk(tenantId, 'UPLOAD'), sk: `UPLOAD#${assertId('upload', uploadId)}` }),
+  ingestion: (tenantId: string, ingestionId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'INGESTION'),
+    sk: `INGESTION#${assertId('ingestion', ingestionId)}`,
+  }),
+  ingestionsOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'INGESTION'), skPrefix: 'INGESTION#' }),
+
+  /** One version of one billing period of one source: its rollup chunks, `<kind>#<chunk>`. */
+  costVersion: (tenantId: string, sourceId: string, period: string, version: string) => ({
+    pk: tenantPk(tenantId, `COST#${assertId('billing source', sourceId)}#${assertPeriod(period)}#${assertId('version', version)}`),
+  }),
+  /** Which version of a period is current, per source; sorted by period so a date range is one Query. */
+  costPointer: (tenantId: string, sourceId: string, period: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'COSTPERIOD'),
+    sk: `${assertPeriod(period)}#${assertId('billing source', sourceId)}`,
+  }),
+  costPointersOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'COSTPERIOD') }),
 
   // ---- Lookups that happen before the tenant is known (not under TENANT#) ----
 

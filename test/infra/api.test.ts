@@ -82,6 +82,19 @@ describe('the REST API is the route table', () => {
     }
   });
 
+  it('serves the billing routes (uploads, ingestions) from the billing function, behind the authorizer', () => {
+    const billing = ROUTES.filter((route) => route.path.startsWith('/v1/billing/'));
+    expect(billing.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['POST /v1/billing/uploads', 'POST /v1/billing/ingestions', 'GET /v1/billing/ingestions/{id}']),
+    );
+    const names = functionNamesById();
+    for (const route of billing) {
+      const method = methodFor(route.method, route.path);
+      expect(names.get(getAttTarget(method.Integration.Uri) ?? ''), route.operationId).toBe('billing');
+      expect(method.AuthorizationType, route.operationId).toBe('CUSTOM');
+    }
+  });
+
   it('authorizes with the authorizer function, per Authorization header, cached 60 s at most', () => {
     const [authorizer] = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Authorizer'));
     const props = authorizer!.Properties!;

@@ -2,16 +2,22 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ROLES } from '#shared/auth/permissions.js';
 import { password } from '#shared/contracts/common.js';
+import { config } from '#shared/config.js';
 import { TABLE } from '#shared/db/table.js';
 import { FUNCTION_ENTRIES } from '#shared/functions.js';
+import { tenantObjectKey } from '#shared/storage/object-store.js';
 import { CONSOLE_SOURCE } from '../../lib/console.js';
 import { Data } from '../../lib/data.js';
-import { FUNCTION_ACCESS, type FunctionName, TENANT_LEADING_KEYS } from '../../lib/function-access.js';
+import { FUNCTION_ACCESS, type FunctionName, TENANT_LEADING_KEYS, TENANT_OBJECTS, profileOf } from '../../lib/function-access.js';
+import { stateMachineArnVariable } from '../../lib/functions.js';
 import { repoPath } from '../../lib/repo.js';
+import { PARTIAL_OBJECT_TAG, Storage, objectsUploadOrigin } from '../../lib/storage.js';
+import { STATE_MACHINES, type StateMachineName } from '../../lib/workflows.js';
 import { type Statement, type Synthesized, actionsOf, refOf, resourcesOf, statementsOfRole, synthesize } from './synth.js';
 
 let s: Synthesized;
@@ -45,6 +51,53 @@ function ourFunctions() {
   return byName;
 }
 
+/** The objects bucket: the one bucket encrypted with a KMS key. */
+const objectsBucket = () => {
+  const found = Object.entries(resourcesOf(s.template, 'AWS::S3::Bucket')).filter(([id]) => id.startsWith('StorageObjects'));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const objectsKeyId = () => {
+  const ids = Object.keys(resourcesOf(s.template, 'AWS::KMS::Key')).filter((id) => id.startsWith('StorageKey'));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+};
+
+/** The state machine whose definition names this placeholder (each names its one task function). */
+const stateMachine = (name: StateMachineName) => {
+  const { placeholder } = STATE_MACHINES[name];
+  const found = Object.entries(resourcesOf(s.template, 'AWS::StepFunctions::StateMachine')).filter(
+    ([, m]) => placeholder in ((m.Properties!.DefinitionSubstitutions ?? {}) as object),
+  );
+  expect(found, name).toHaveLength(1);
+  return { id: found[0]![0], props: found[0]![1].Properties as unknown as StateMachineProps };
+};
+
+interface StateMachineProps {
+  DefinitionString: string;
+  DefinitionSubstitutions: Record<string, unknown>;
+  LoggingConfiguration: { Level: string; IncludeExecutionData: boolean };
+  TracingConfiguration: { Enabled: boolean };
+  RoleArn: unknown;
+}
+
+/** A CloudFormation string value written out, references as `${Id}`, `${Id.Attr}`: for reading joined strings. */
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Fn::Join' in v) {
+    const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(render).join(separator);
+  }
+  if ('Ref' in v) return `\${${String(v.Ref)}}`;
+  if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+/** IAM glob match (`*` any run of characters), as IAM matches a resource ARN or a condition value. */
+const globMatches = (pattern: string, value: string) =>
+  new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+
 const tenantRoleId = () => {
   const ids = Object.keys(resourcesOf(s.template, 'AWS::IAM::Role')).filter((id) => id.startsWith('FunctionsTenantDataRole'));
   expect(ids).toHaveLength(1);
@@ -75,20 +128,11 @@ describe('functions', () => {
     }
   });
 
-  it('hands every API function the same runtime contract', () => {
-    const contract = [
-      'TABLE_NAME',
-      'USER_POOL_ID',
-      'USER_POOL_CLIENT_ID',
-      'CURSOR_SECRET_ARN',
-      'TENANT_ROLE_ARN',
-      'CONSOLE_ORIGIN',
-      'APP_VERSION',
-      'POWERTOOLS_SERVICE_NAME',
-      'POWERTOOLS_METRICS_NAMESPACE',
-      'POWERTOOLS_LOG_LEVEL',
-      'NODE_OPTIONS',
-    ];
+  it('hands each function the runtime contract its kind and its row need, and nothing else', () => {
+    const always = ['APP_VERSION', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
+    // What functionRuntime() reads; API functions (and the authorizer) also the pool and the console.
+    const runtime = ['TABLE_NAME', 'CURSOR_SECRET_ARN', 'TENANT_ROLE_ARN'];
+    const api = [...runtime, 'USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'CONSOLE_ORIGIN'];
     const version = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
     for (const [name, { props }] of ourFunctions()) {
       const env = props.Environment!.Variables;
@@ -99,12 +143,55 @@ describe('functions', () => {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       });
-      if (name === 'smoke') continue;
-      expect(Object.keys(env).sort(), name).toEqual([...contract].sort());
-      expect(refOf(env.TENANT_ROLE_ARN)).toBe(tenantRoleId());
-      expect(refOf(env.CURSOR_SECRET_ARN)).toBe(only('AWS::SecretsManager::Secret')[0]);
-      expect(refOf(env.TABLE_NAME)).toBe(only('AWS::DynamoDB::Table')[0]);
+      const access = FUNCTION_ACCESS[name as FunctionName];
+      const base = profileOf(name as FunctionName).kind !== 'workflow' ? api : access.tenantData || access.cursorSecret ? runtime : [];
+      const extra = [...(access.objects ? ['OBJECTS_BUCKET'] : []), ...(access.startWorkflows ?? []).map(stateMachineArnVariable)];
+      expect(Object.keys(env).sort(), name).toEqual([...always, ...base, ...extra].sort());
+      if (base.length) {
+        expect(refOf(env.TENANT_ROLE_ARN)).toBe(tenantRoleId());
+        expect(refOf(env.CURSOR_SECRET_ARN)).toBe(only('AWS::SecretsManager::Secret')[0]);
+        expect(refOf(env.TABLE_NAME)).toBe(only('AWS::DynamoDB::Table')[0]);
+      }
+      if (access.objects) expect(refOf(env.OBJECTS_BUCKET), name).toBe(objectsBucket()[0]);
+      for (const workflow of access.startWorkflows ?? []) expect(refOf(env[stateMachineArnVariable(workflow)]), name).toBe(stateMachine(workflow).id);
     }
+  });
+
+  it('gives billing the bucket and the ingestion state machine, and ingest the bucket and the tenant runtime', () => {
+    const fns = ourFunctions();
+    const billing = fns.get('billing')!.props.Environment!.Variables;
+    expect(refOf(billing.OBJECTS_BUCKET)).toBe(objectsBucket()[0]);
+    expect(refOf(billing.INGESTION_STATE_MACHINE_ARN)).toBe(stateMachine('ingestion').id);
+    const ingest = fns.get('ingest')!.props.Environment!.Variables;
+    expect(refOf(ingest.OBJECTS_BUCKET)).toBe(objectsBucket()[0]);
+    // Without TENANT_ROLE_ARN the runtime would use its own role for tenant items (and fail closed).
+    expect(refOf(ingest.TENANT_ROLE_ARN)).toBe(tenantRoleId());
+    expect(ingest).not.toHaveProperty('INGESTION_STATE_MACHINE_ARN');
+  });
+
+  it('names the variables shared/config.ts reads', () => {
+    const saved = { ...process.env };
+    try {
+      process.env.OBJECTS_BUCKET = 'objects-bucket';
+      process.env[stateMachineArnVariable('ingestion')] = 'arn:aws:states:eu-west-1:123456789012:stateMachine:ingestion';
+      expect(config.objectsBucket()).toBe('objects-bucket');
+      expect(config.stateMachineArn('ingestion')).toBe('arn:aws:states:eu-west-1:123456789012:stateMachine:ingestion');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('sizes each function by its profile: API functions stop before 29 s, ingest streams for 15 minutes at 3008 MB', () => {
+    for (const [name, { id }] of ourFunctions()) {
+      const props = resourcesOf(s.template, 'AWS::Lambda::Function')[id]!.Properties!;
+      const profile = profileOf(name as FunctionName);
+      expect({ memory: props.MemorySize, timeout: props.Timeout }, name).toEqual({ memory: profile.memorySize, timeout: profile.timeout.toSeconds() });
+      if (profile.kind === 'api') expect(props.Timeout as number, name).toBeLessThan(30);
+    }
+    const ingest = resourcesOf(s.template, 'AWS::Lambda::Function')[ourFunctions().get('ingest')!.id]!.Properties!;
+    expect(ingest).toMatchObject({ MemorySize: 3008, Timeout: 900 });
+    // Default ephemeral storage (512 MB): the task streams, it spools nothing.
+    expect(ingest.EphemeralStorage).toBeUndefined();
   });
 });
 
@@ -136,6 +223,82 @@ describe('data', () => {
     new Data(stack, 'Data', { protect: false });
     const template = Template.fromStack(stack);
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: { DeletionProtectionEnabled: false } });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('objects bucket', () => {
+  it('is private, owner-enforced, versioned, access-logged and encrypted with its own rotating key', () => {
+    const [, bucket] = objectsBucket();
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(resourcesOf(s.template, 'AWS::KMS::Key')[objectsKeyId()]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [objectsKeyId(), 'Arn'] } } },
+        ],
+      },
+      LoggingConfiguration: { DestinationBucketName: { Ref: expect.stringMatching(/^ConsoleLogs/) }, LogFilePrefix: 'objects/' },
+    });
+  });
+
+  it('refuses plain HTTP and TLS below 1.2', () => {
+    const [bucketId] = objectsBucket();
+    const policies = Object.values(resourcesOf(s.template, 'AWS::S3::BucketPolicy')).filter((p) => refOf(p.Properties!.Bucket) === bucketId);
+    expect(policies).toHaveLength(1);
+    const statements = (policies[0]!.Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+      ]),
+    );
+    // Nothing in the bucket policy grants anything: access comes from the function roles alone.
+    expect(statements.filter((st) => st.Effect === 'Allow')).toEqual([]);
+  });
+
+  it('expires partial aggregates after 7 days, incomplete uploads after 1, old versions after 30', () => {
+    const rules = (objectsBucket()[1].Properties!.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Status: 'Enabled',
+          Prefix: 'tenants/',
+          TagFilters: [{ Key: PARTIAL_OBJECT_TAG.key, Value: PARTIAL_OBJECT_TAG.value }],
+          ExpirationInDays: 7,
+        }),
+        expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+        expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, ExpiredObjectDeleteMarker: true }),
+      ]),
+    );
+    expect(rules).toHaveLength(3);
+    // The partial rule's prefix does cover the keys the ingest step writes.
+    expect(tenantObjectKey('t1', 'ingestions', 'i1', 'partials', 'u1.json').startsWith('tenants/')).toBe(true);
+  });
+
+  it('accepts cross-origin PUTs from the console origin only', () => {
+    const cors = (objectsBucket()[1].Properties!.CorsConfiguration as { CorsRules: Record<string, unknown>[] }).CorsRules;
+    expect(cors).toHaveLength(1);
+    expect(cors[0]).toMatchObject({ AllowedMethods: ['PUT'], AllowedHeaders: ['Content-Type'] });
+    expect(cors[0]!.AllowedOrigins).toEqual([{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^ConsoleDistribution/), 'DomainName'] }]] }]);
+  });
+
+  it('puts every tenant object key under the prefix the grants allow', () => {
+    expect(TENANT_OBJECTS).toBe('tenants/*');
+    for (const key of [tenantObjectKey('t1', 'uploads', 'u1', 'cur.csv.gz'), tenantObjectKey('t1', 'ingestions', 'i1', 'partials', 'u1.json')]) {
+      expect(globMatches(TENANT_OBJECTS, key), key).toBe(true);
+    }
+    expect(globMatches(TENANT_OBJECTS, 'other/t1/x')).toBe(false);
+  });
+
+  it('lets a throw-away stack drop the bucket and its key (protect: false)', () => {
+    const stack = new Stack(new App(), 'Scratch');
+    new Storage(stack, 'Storage', { protect: false, consoleOrigin: 'https://console.example', accessLogs: new s3.Bucket(stack, 'Logs') });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete', Properties: { VersioningConfiguration: { Status: 'Enabled' } } });
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
   });
 });
@@ -195,9 +358,78 @@ describe('tenant isolation in IAM', () => {
 
       expect(actions.filter((a) => a.startsWith('cognito-idp:')).sort(), name).toEqual((access.userPool ?? []).map((a) => `cognito-idp:${a}`).sort());
       expect(actions.includes('secretsmanager:GetSecretValue'), name).toBe(access.cursorSecret === true);
-      expect(actions.some((a) => a.startsWith('kms:Encrypt') || a.startsWith('kms:GenerateDataKey')), name).toBe(
+      const tableKey = statements.filter((st) => JSON.stringify(st.Resource).includes('"DataKey'));
+      expect(tableKey.flatMap(actionsOf).some((a) => a.startsWith('kms:Encrypt') || a.startsWith('kms:GenerateDataKey')), name).toBe(
         (access.table ?? []).some((g) => g.actions.some((a) => !['GetItem', 'Query', 'BatchGetItem', 'ConditionCheckItem'].includes(a))),
       );
+
+      // Objects: S3 actions on tenants/* only, ListBucket only with the tenants/ prefix, the key only through S3.
+      const o = access.objects ?? {};
+      const s3Statements = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('s3:')));
+      const objectActions = [
+        ...(o.head || o.read ? ['s3:GetObject'] : []),
+        ...(o.write || o.presignPut ? ['s3:PutObject'] : []),
+        ...(o.write ? ['s3:PutObjectTagging'] : []),
+        ...(o.delete ? ['s3:DeleteObject'] : []),
+      ];
+      const [bucketId] = objectsBucket();
+      expect(
+        s3Statements.map((st) => ({ actions: actionsOf(st).sort(), resource: st.Resource, condition: st.Condition })),
+        name,
+      ).toEqual([
+        ...(objectActions.length ? [{ actions: objectActions.sort(), resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/tenants/*']] }, condition: undefined }] : []),
+        ...(o.head || o.read
+          ? [{ actions: ['s3:ListBucket'], resource: { 'Fn::GetAtt': [bucketId, 'Arn'] }, condition: { StringLike: { 's3:prefix': ['tenants/*'] } } }]
+          : []),
+      ]);
+      const objectKey = statements.filter((st) => refOf(st.Resource) === objectsKeyId());
+      const keyActions = [...(o.read ? ['kms:Decrypt'] : []), ...(o.write || o.presignPut ? ['kms:GenerateDataKey'] : [])];
+      expect(objectKey.flatMap(actionsOf).sort(), name).toEqual(keyActions.sort());
+      for (const st of objectKey) expect(JSON.stringify(st.Condition?.StringEquals?.['kms:ViaService']), name).toContain('"s3."');
+
+      // Workflows: StartExecution on exactly the row's state machines.
+      const starts = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('states:')));
+      expect(
+        starts.map((st) => ({ actions: actionsOf(st), machine: refOf(st.Resource) })),
+        name,
+      ).toEqual((access.startWorkflows ?? []).map((workflow) => ({ actions: ['states:StartExecution'], machine: stateMachine(workflow).id })));
+    }
+  });
+
+  it('lets billing start only the ingestion workflow, presign and HEAD only under tenants/*, and never read a file', () => {
+    const statements = statementsOfRole(s.template, ourFunctions().get('billing')!.roleId);
+    const states = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('states:')));
+    expect(states).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: stateMachine('ingestion').id } })]);
+    const objects = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('s3:')) && !actionsOf(st).includes('s3:ListBucket'));
+    expect(objects).toHaveLength(1);
+    expect(actionsOf(objects[0]!).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(objects[0]!.Resource)).toBe(JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [objectsBucket()[0], 'Arn'] }, '/tenants/*']] }));
+    // HEAD needs no key; without kms:Decrypt a GET of an upload fails, so billing cannot read tenants' exports.
+    expect(statements.flatMap(actionsOf)).not.toContain('kms:Decrypt');
+  });
+
+  it('lets ingest read, write and delete under tenants/*, and nothing in any other bucket', () => {
+    const statements = statementsOfRole(s.template, ourFunctions().get('ingest')!.roleId);
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 'kms:Decrypt', 'kms:GenerateDataKey']));
+    expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('states:')).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging']);
+    // Versioned bucket: deleting leaves a noncurrent version; nobody may remove versions.
+    expect(actions).not.toContain('s3:DeleteObjectVersion');
+  });
+
+  it('grants no function any object outside tenants/ of the objects bucket', () => {
+    const [bucketId] = objectsBucket();
+    for (const { roleId } of ourFunctions().values()) {
+      for (const st of statementsOfRole(s.template, roleId)) {
+        if (!actionsOf(st).some((a) => a.startsWith('s3:'))) continue;
+        const resource = JSON.stringify(st.Resource);
+        if (actionsOf(st).includes('s3:ListBucket')) {
+          expect(st.Condition).toEqual({ StringLike: { 's3:prefix': ['tenants/*'] } });
+          expect(resource).toBe(JSON.stringify({ 'Fn::GetAtt': [bucketId, 'Arn'] }));
+        } else {
+          expect(resource).toBe(JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/tenants/*']] }));
+        }
+      }
     }
   });
 
@@ -213,13 +445,14 @@ describe('tenant isolation in IAM', () => {
 });
 
 describe('encryption everywhere', () => {
-  it('uses customer-managed KMS keys with rotation for the table, the secret and the alerts topic', () => {
+  it('uses customer-managed KMS keys with rotation for the table, the secret, the objects bucket and the alerts topic', () => {
     for (const [id, key] of Object.entries(resourcesOf(s.template, 'AWS::KMS::Key'))) expect(key.Properties!.EnableKeyRotation, id).toBe(true);
     const [, secret] = only('AWS::SecretsManager::Secret');
     expect(refOf(secret.Properties!.KmsKeyId)).toMatch(/^DataKey/);
     expect(secret.Properties!.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
     const [, topic] = only('AWS::SNS::Topic');
     expect(refOf(topic.Properties!.KmsMasterKeyId)).toMatch(/^AlertsKey/);
+    expect(Object.keys(resourcesOf(s.template, 'AWS::KMS::Key')).sort()).toEqual([expect.stringMatching(/^AlertsKey/), expect.stringMatching(/^DataKey/), objectsKeyId()]);
   });
 
   it('encrypts the dead-letter queue and every bucket, and refuses plain HTTP to them', () => {
@@ -240,7 +473,8 @@ describe('encryption everywhere', () => {
       ...Object.values(resourcesOf(s.template, 'AWS::SQS::QueuePolicy')).filter((p) => JSON.stringify(p).includes(queueId)),
       ...Object.values(resourcesOf(s.template, 'AWS::SNS::TopicPolicy')),
     ];
-    expect(policies).toHaveLength(4);
+    // The console's logs and site buckets, the objects bucket, the queue, the topic.
+    expect(policies).toHaveLength(5);
     for (const policy of policies) {
       expect((policy.Properties!.PolicyDocument as { Statement: unknown[] }).Statement).toEqual(expect.arrayContaining([expect.objectContaining(denyInsecure)]));
     }
@@ -310,7 +544,7 @@ describe('console', () => {
     expect(origins[0]!.S3OriginConfig?.OriginAccessIdentity).toBe('');
   });
 
-  it('sends security headers and a CSP that lets the app call the API origin only', () => {
+  it('sends security headers and a CSP that lets the app call the API and upload to the objects bucket only', () => {
     const [, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
     const headers = (policy.Properties!.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
     expect(headers.StrictTransportSecurity).toMatchObject({ IncludeSubdomains: true, Override: true });
@@ -320,6 +554,16 @@ describe('console', () => {
     const csp = JSON.stringify(headers.ContentSecurityPolicy!.ContentSecurityPolicy);
     const restApiId = only('AWS::ApiGateway::RestApi')[0];
     expect(csp).toMatch(new RegExp(`connect-src 'self' https://",\\{"Ref":"${restApiId}"\\},".execute-api.`));
+    // The upload origin is the bucket's own: its name is fixed, so CSP and bucket agree without a cycle.
+    const connect = render(headers.ContentSecurityPolicy!.ContentSecurityPolicy).match(/connect-src ([^;]*)/)![1]!.split(' ');
+    const bucketName = render(objectsBucket()[1].Properties!.BucketName);
+    expect(bucketName).toBe('cloudoptima-objects-${AWS::AccountId}-${AWS::Region}');
+    expect(render(s.stack.resolve(objectsUploadOrigin(s.stack)))).toBe(`https://${bucketName}.s3.\${AWS::Region}.\${AWS::URLSuffix}`);
+    expect(connect).toEqual([
+      "'self'",
+      `https://\${${restApiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}`,
+      `https://${bucketName}.s3.\${AWS::Region}.\${AWS::URLSuffix}`,
+    ]);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
     // The placeholder's inline script is allowed by its exact hash, and nothing else inline is.
@@ -338,27 +582,33 @@ describe('console', () => {
 });
 
 describe('workflows, alerts and observability', () => {
-  it('deploys the smoke ASL file as it is, with the smoke function substituted, traced and error-logged', () => {
-    const [, machine] = only('AWS::StepFunctions::StateMachine');
-    const props = machine.Properties as {
-      DefinitionString: string;
-      DefinitionSubstitutions: Record<string, unknown>;
-      LoggingConfiguration: { Level: string; IncludeExecutionData: boolean };
-      TracingConfiguration: { Enabled: boolean };
-      RoleArn: unknown;
-    };
-    const file = readFileSync(repoPath('state-machines', 'smoke.asl.json'), 'utf8');
-    expect(JSON.parse(props.DefinitionString)).toEqual(JSON.parse(file));
-    expect(file).toContain('${SmokeStepFunctionArn}');
-    const smoke = ourFunctions().get('smoke')!;
-    expect(props.DefinitionSubstitutions).toEqual({ SmokeStepFunctionArn: { 'Fn::GetAtt': [smoke.id, 'Arn'] } });
-    expect(props.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
-    expect(props.TracingConfiguration.Enabled).toBe(true);
-    const invokes = statementsOfRole(s.template, refOf(props.RoleArn)!).filter((st) => actionsOf(st).some((a) => a.startsWith('lambda:')));
-    expect(invokes).toEqual([expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [smoke.id, 'Arn'] } })]);
+  it.each(Object.keys(STATE_MACHINES) as StateMachineName[])(
+    'deploys the %s ASL file as it is, with its task function substituted, traced and error-logged',
+    (name) => {
+      const { file, placeholder, task } = STATE_MACHINES[name];
+      const { props } = stateMachine(name);
+      const asl = readFileSync(repoPath('state-machines', file), 'utf8');
+      expect(JSON.parse(props.DefinitionString)).toEqual(JSON.parse(asl));
+      // Every placeholder in the file is the one substituted (the local runner substitutes the same).
+      expect(new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))).toEqual(new Set([placeholder]));
+      const fn = ourFunctions().get(task)!;
+      expect(props.DefinitionSubstitutions).toEqual({ [placeholder]: { 'Fn::GetAtt': [fn.id, 'Arn'] } });
+      expect(props.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
+      expect(props.TracingConfiguration.Enabled).toBe(true);
+      const invokes = statementsOfRole(s.template, refOf(props.RoleArn)!).filter((st) => actionsOf(st).some((a) => a.startsWith('lambda:')));
+      expect(invokes).toEqual([expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [fn.id, 'Arn'] } })]);
+    },
+  );
+
+  it('runs billing ingestion with the ingest function, the same file the local runner executes', () => {
+    expect(STATE_MACHINES.ingestion).toMatchObject({ file: 'ingestion.asl.json', placeholder: 'IngestFunctionArn', task: 'ingest' });
+    const { props } = stateMachine('ingestion');
+    expect(props.DefinitionSubstitutions).toEqual({ IngestFunctionArn: { 'Fn::GetAtt': [ourFunctions().get('ingest')!.id, 'Arn'] } });
+    // The state machine depends on ingest only; billing (which starts it) depends on the machine.
+    expect(JSON.stringify(props)).not.toContain(ourFunctions().get('billing')!.id);
   });
 
-  it('alarms to the alerts topic on 5xx, throttles, authorizer errors and DLQ depth', () => {
+  it('alarms to the alerts topic on 5xx, throttles, authorizer errors, DLQ depth and failed workflow executions', () => {
     const [topicId] = only('AWS::SNS::Topic');
     const alarms = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, unknown>);
     for (const alarm of alarms) {
@@ -373,6 +623,11 @@ describe('workflows, alerts and observability', () => {
     expect(errors).toHaveLength(1);
     expect(refOf((errors[0]!.Dimensions as { Value: unknown }[])[0]!.Value)).toBe(ourFunctions().get('authorizer')!.id);
     expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+    const failed = byMetric('AWS/States', 'ExecutionsFailed');
+    expect(failed.map((a) => refOf((a.Dimensions as { Name: string; Value: unknown }[]).find((d) => d.Name === 'StateMachineArn')!.Value)).sort()).toEqual(
+      (Object.keys(STATE_MACHINES) as StateMachineName[]).map((name) => stateMachine(name).id).sort(),
+    );
+    for (const alarm of failed) expect(alarm).toMatchObject({ Period: 300, Statistic: 'Sum', TreatMissingData: 'notBreaching' });
     only('AWS::CloudWatch::Dashboard');
   });
 });

@@ -21,6 +21,7 @@ interface Victim {
   cursor: string;
   /** Every identifier of A's that must never show up in an answer to B. */
   secrets: string[];
+  billingSourceId: string;
 }
 
 const fill = (route: AnyRoute, value: string) => route.path.replace(/\{\w+\}/g, encodeURIComponent(value));
@@ -39,12 +40,14 @@ describe('cross-tenant attacks on every protected route', () => {
     const analyst = await addUser(session, 'analyst');
     const created = await api('/v1/api-keys', { token: session.idToken, body: { name: 'victim key', role: 'viewer' } });
     const page = await api('/v1/users?limit=1', { token: session.idToken });
+    const billingSource = await api('/v1/billing/sources', { token: session.idToken, body: { name: 'victim export' } });
     a = {
       session,
       analyst,
       apiKey: { id: created.body.apiKey.id, key: created.body.key },
       cursor: page.body.nextCursor,
-      secrets: [session.tenantId, session.userId, session.email, analyst.userId, analyst.email, created.body.apiKey.id],
+      secrets: [session.tenantId, session.userId, session.email, analyst.userId, analyst.email, created.body.apiKey.id, billingSource.body.id],
+      billingSourceId: billingSource.body.id,
     };
     b = await newTenant('attacker');
     snapshotA = async () => ({
@@ -64,7 +67,7 @@ describe('cross-tenant attacks on every protected route', () => {
 
   it("answers B's use of A's ids in every path parameter with 404, and A is unchanged", async () => {
     const before = await snapshotA();
-    const ids = [a.session.userId, a.analyst.userId, a.apiKey.id, a.session.tenantId];
+    const ids = [a.session.userId, a.analyst.userId, a.apiKey.id, a.session.tenantId, a.billingSourceId];
     for (const route of PROTECTED.filter((r) => r.path.includes('{'))) {
       for (const id of ids) {
         const res = await call(route, fill(route, id), { token: b.idToken });
@@ -79,7 +82,7 @@ describe('cross-tenant attacks on every protected route', () => {
   it("puts A's ids in every string field of every example body; nothing of A's changes or leaks", async () => {
     const c = await newTenant('attacker-3');
     const before = await snapshotA();
-    const ids = [a.session.userId, a.analyst.userId, a.apiKey.id, a.session.tenantId];
+    const ids = [a.session.userId, a.analyst.userId, a.apiKey.id, a.session.tenantId, a.billingSourceId];
     for (const route of PROTECTED.filter((r) => r.example && typeof r.example === 'object')) {
       const example = route.example as Record<string, unknown>;
       for (const field of Object.keys(example).filter((k) => typeof example[k] === 'string')) {

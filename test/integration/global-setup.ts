@@ -7,6 +7,7 @@ import { startPlatform } from '../../local/platform.js';
  */
 export const AUTHORIZER_CACHE_TTL_SECONDS = 2;
 export const DEMO_PASSWORD = 'Demo-Passw0rd!';
+export const DEMO_BILLING_END_DATE = '2026-10-31';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,6 +16,7 @@ declare module 'vitest' {
     userPoolId: string;
     authorizerCacheTtlSeconds: number;
     demoPassword: string;
+    demoBillingEndDate: string;
   }
 }
 
@@ -25,6 +27,8 @@ export default async function setup(project: TestProject) {
     port: 0,
     dataDir: null,
     demoPassword: DEMO_PASSWORD,
+    // A fixed end date: the tests compute the demo's expected totals from the same generator input.
+    demoBillingEndDate: DEMO_BILLING_END_DATE,
     authorizerCacheTtlSeconds: AUTHORIZER_CACHE_TTL_SECONDS,
     log: () => undefined,
   });
@@ -35,5 +39,6 @@ export default async function setup(project: TestProject) {
   project.provide('userPoolId', platform.state.userPoolId!);
   project.provide('authorizerCacheTtlSeconds', AUTHORIZER_CACHE_TTL_SECONDS);
   project.provide('demoPassword', DEMO_PASSWORD);
+  project.provide('demoBillingEndDate', DEMO_BILLING_END_DATE);
   return async () => platform.stop();
 }

@@ -12,10 +12,21 @@ const tenantKeys = (tenantId: string): Array<[string, { pk: string }]> => [
   ['auditOf', keys.auditOf(tenantId)],
   ['revokedToken', keys.revokedToken(tenantId, 'jti-1')],
   ['idempotency', keys.idempotency(tenantId, 'principal-1', 'idem-key')],
+  ['billingSource', keys.billingSource(tenantId, 'src-1')],
+  ['billingSourcesOf', keys.billingSourcesOf(tenantId)],
+  ['upload', keys.upload(tenantId, 'up-1')],
+  ['ingestion', keys.ingestion(tenantId, 'ing-1')],
+  ['ingestionsOf', keys.ingestionsOf(tenantId)],
+  ['costVersion', keys.costVersion(tenantId, 'src-1', '2026-01', 'v1')],
+  ['costPointer', keys.costPointer(tenantId, 'src-1', '2026-01')],
+  ['costPointersOf', keys.costPointersOf(tenantId)],
 ];
 
 /** Every builder whose first argument is the tenant id. */
-const TENANT_BUILDERS = ['tenantProfile', 'user', 'usersOf', 'apiKey', 'apiKeysOf', 'audit', 'auditOf', 'revokedToken', 'idempotency'] as const;
+const TENANT_BUILDERS = [
+  'tenantProfile', 'user', 'usersOf', 'apiKey', 'apiKeysOf', 'audit', 'auditOf', 'revokedToken', 'idempotency',
+  'billingSource', 'billingSourcesOf', 'upload', 'ingestion', 'ingestionsOf', 'costVersion', 'costPointer', 'costPointersOf',
+] as const;
 
 describe('tenant keys', () => {
   it('covers every tenant-scoped builder (a new builder must be added here)', () => {
@@ -106,5 +117,14 @@ describe('lookups before the tenant is known', () => {
     expect(entry.sk.startsWith(keys.tenantRegistry().skPrefix)).toBe(true);
     expect(entry.pk).toBe(keys.tenantRegistry().pk);
     expect(keys.tenantRegistry().pk.startsWith('TENANT#')).toBe(false);
+  });
+});
+
+describe('billing period keys', () => {
+  it('refuse anything but a yyyy-mm period, so a period cannot spill into another key', () => {
+    for (const bad of ['2026-13', '2026-1', '2026-01#x', '', '2026-01-01']) {
+      expect(() => keys.costPointer('t1', 'src', bad), bad).toThrow(/invalid billing period/);
+      expect(() => keys.costVersion('t1', 'src', bad, 'v1'), bad).toThrow(/invalid billing period/);
+    }
   });
 });

@@ -1,0 +1,119 @@
+import { ulid } from 'ulid';
+import { billingRoutes } from '#shared/contracts/billing.js';
+import { CostStore } from '#shared/costs/store.js';
+import { queryFingerprint } from '#shared/db/cursor.js';
+import { Invalid } from '#shared/errors.js';
+import { callerOf, implement } from '#shared/http/api-request.js';
+import { createApiHandler, tableStores } from '#shared/http/handler.js';
+import { functionRuntime, objectStore } from '#shared/runtime.js';
+import { tenantObjectKey } from '#shared/storage/object-store.js';
+import { workflowStarter } from '#shared/workflows.js';
+import { BillingStore, type BillingSourceRecord, type IngestionRecord } from './store.js';
+
+const runtime = await functionRuntime();
+const { tables, tableName, cursorSecret } = runtime;
+const storeFor = (tenantId: string) => new BillingStore(tables.forTenant(tenantId), tableName, cursorSecret);
+/** Uploads must start within this long; large exports upload in minutes. */
+const UPLOAD_URL_SECONDS = 15 * 60;
+
+/** A source with the freshness of each billing period it delivered (from the period pointers). */
+async function withPeriods(tenantId: string, sources: BillingSourceRecord[]) {
+  const pointers = sources.length ? await new CostStore(tables.forTenant(tenantId), tableName).currentVersions(tenantId, '0000-01', '9999-12') : [];
+  return sources.map((source) => ({
+    ...source,
+    periods: pointers
+      .filter((p) => p.sourceId === source.id)
+      .map((p) => ({ period: p.period, status: p.status, updatedAt: p.updatedAt, ingestionId: p.version })),
+  }));
+}
+
+export const handler = createApiHandler(
+  'billing',
+  [
+    implement(billingRoutes.createSource, async (req) => {
+      const { tenantId } = callerOf(req);
+      const source: BillingSourceRecord = {
+        id: ulid(),
+        name: req.body.name,
+        kind: req.body.kind,
+        bucket: req.body.bucket ?? null,
+        prefix: req.body.prefix ?? null,
+        defaultCurrency: req.body.defaultCurrency ?? null,
+        lastDeliveredAt: null,
+        createdAt: new Date().toISOString(),
+      };
+      await storeFor(tenantId).putSource(tenantId, source);
+      return { ...source, periods: [] };
+    }),
+    implement(billingRoutes.listSources, async (req) => {
+      const { tenantId } = callerOf(req);
+      const page = await storeFor(tenantId).listSources(tenantId, req.query.limit, req.query.cursor, queryFingerprint('listBillingSources', {}));
+      return { items: await withPeriods(tenantId, page.items), nextCursor: page.nextCursor };
+    }),
+    implement(billingRoutes.getSource, async (req) => {
+      const { tenantId } = callerOf(req);
+      const [source] = await withPeriods(tenantId, [await storeFor(tenantId).getSource(tenantId, req.params.id)]);
+      return source!;
+    }),
+    implement(billingRoutes.createUpload, async (req) => {
+      const caller = callerOf(req);
+      const store = storeFor(caller.tenantId);
+      await store.getSource(caller.tenantId, req.body.sourceId);
+      const id = ulid();
+      const upload = {
+        id,
+        sourceId: req.body.sourceId,
+        fileName: req.body.fileName,
+        contentType: req.body.contentType,
+        objectKey: tenantObjectKey(caller.tenantId, 'uploads', id, req.body.fileName),
+        createdAt: new Date().toISOString(),
+        createdBy: caller.principalId,
+      };
+      await store.putUpload(caller.tenantId, upload);
+      const target = await objectStore().presignPut(upload.objectKey, { expiresInSeconds: UPLOAD_URL_SECONDS, contentType: upload.contentType });
+      return { upload: { id, sourceId: upload.sourceId, fileName: upload.fileName, contentType: upload.contentType, createdAt: upload.createdAt }, target };
+    }),
+    implement(billingRoutes.createIngestion, async (req) => {
+      const caller = callerOf(req);
+      const store = storeFor(caller.tenantId);
+      await store.getSource(caller.tenantId, req.body.sourceId);
+      // Check every upload now, so a bad request is a 400 here rather than a failed run later.
+      for (const [index, uploadId] of req.body.uploadIds.entries()) {
+        const upload = await store.getUpload(caller.tenantId, uploadId);
+        const field = `body.uploadIds.${index}`;
+        if (!upload || upload.sourceId !== req.body.sourceId) throw new Invalid('Unknown upload for this source.', [{ field, message: 'no such upload for this source' }]);
+        if (!(await objectStore().head(upload.objectKey))) throw new Invalid('The upload has no file yet.', [{ field, message: 'PUT the file to its upload URL first' }]);
+      }
+      const ingestion: IngestionRecord = {
+        id: ulid(),
+        sourceId: req.body.sourceId,
+        uploadIds: [...new Set(req.body.uploadIds)],
+        status: 'queued',
+        files: [],
+        rowsRead: 0,
+        rowsRejected: 0,
+        rejections: [],
+        sourceTotals: [],
+        storedTotals: [],
+        periods: [],
+        error: null,
+        createdAt: new Date().toISOString(),
+        createdBy: caller.principalId,
+        startedAt: null,
+        finishedAt: null,
+      };
+      await store.putIngestion(caller.tenantId, ingestion);
+      await workflowStarter().start('ingestion', ingestion.id, { tenantId: caller.tenantId, ingestionId: ingestion.id });
+      return ingestion;
+    }),
+    implement(billingRoutes.listIngestions, async (req) => {
+      const { tenantId } = callerOf(req);
+      return storeFor(tenantId).listIngestions(tenantId, req.query.limit, req.query.cursor, queryFingerprint('listBillingIngestions', {}));
+    }),
+    implement(billingRoutes.getIngestion, async (req) => {
+      const { tenantId } = callerOf(req);
+      return storeFor(tenantId).getIngestion(tenantId, req.params.id);
+    }),
+  ],
+  tableStores(runtime),
+);

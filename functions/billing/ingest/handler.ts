@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { CostStore } from '#shared/costs/store.js';
+import { entityId } from '#shared/contracts/common.js';
+import { logger } from '#shared/observability.js';
+import { functionRuntime, objectStore } from '#shared/runtime.js';
+import { BillingStore } from '../store.js';
+import { aggregateFile, cleanup, commit, fail, prepare, type StepDeps } from './steps.js';
+
+/**
+ * The ingestion workflow's one Lambda: each Task state names its step in `op`. The tenant comes
+ * from the execution input, which only the billing API writes (from the authorizer's decision);
+ * every table and object access below is scoped to it.
+ */
+const runtime = await functionRuntime();
+
+const fileRef = z.object({ uploadId: entityId, objectKey: z.string().min(1), fileName: z.string().min(1) });
+const task = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('prepare'), tenantId: entityId, ingestionId: entityId }),
+  z.object({ op: z.literal('aggregate'), tenantId: entityId, ingestionId: entityId, file: fileRef, defaultCurrency: z.string().nullable() }),
+  z.object({ op: z.literal('commit'), tenantId: entityId, ingestionId: entityId, partialKeys: z.array(z.string()) }),
+  z.object({
+    op: z.literal('cleanup'),
+    tenantId: entityId,
+    ingestionId: entityId,
+    superseded: z.array(z.object({ period: z.string(), version: z.string() })),
+    partialKeys: z.array(z.string()),
+  }),
+  z.object({ op: z.literal('fail'), tenantId: entityId, ingestionId: entityId, error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }) }),
+]);
+export type IngestTask = z.input<typeof task>;
+
+function depsFor(tenantId: string): StepDeps {
+  const doc = runtime.tables.forTenant(tenantId);
+  return { billing: new BillingStore(doc, runtime.tableName, runtime.cursorSecret), costs: new CostStore(doc, runtime.tableName), objects: objectStore() };
+}
+
+export async function handler(event: IngestTask): Promise<unknown> {
+  const input = task.parse(event);
+  const deps = depsFor(input.tenantId);
+  const log = logger.createChild({ persistentKeys: { tenantId: input.tenantId, ingestionId: input.ingestionId, op: input.op } });
+  log.info('ingestion step');
+  switch (input.op) {
+    case 'prepare':
+      return prepare(deps, input.tenantId, input.ingestionId);
+    case 'aggregate':
+      return aggregateFile(deps, input.tenantId, input.ingestionId, input.file, input.defaultCurrency);
+    case 'commit':
+      return commit(deps, input.tenantId, input.ingestionId, input.partialKeys);
+    case 'cleanup':
+      await cleanup(deps, input.tenantId, input.ingestionId, input.superseded, input.partialKeys);
+      return { cleaned: true };
+    case 'fail':
+      await fail(deps, input.tenantId, input.ingestionId, input.error);
+      return { recorded: true };
+  }
+}

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { defineRoute } from '../http/route.js';
+import { entityId, idParams, isoDateTime, listOf, pageQuery } from './common.js';
+
+/** Billing data in: sources (an upload area or an export bucket), uploads, and ingestions. */
+const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
+
+export const billingSource = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(['upload', 'bucket']),
+    bucket: z.string().nullable(),
+    prefix: z.string().nullable(),
+    defaultCurrency: z.string().nullable(),
+    /** When the source last delivered data that became current. */
+    lastDeliveredAt: isoDateTime.nullable(),
+    createdAt: isoDateTime,
+    /** Each ingested billing period: still estimated, or final (invoiced). */
+    periods: z.array(z.object({ period: z.string(), status: z.enum(['estimated', 'final']), updatedAt: isoDateTime, ingestionId: z.string() })),
+  })
+  .meta({ id: 'BillingSource' });
+
+export const createSourceRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    kind: z.enum(['upload', 'bucket']).default('upload'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+    prefix: z.string().max(512).optional(),
+    defaultCurrency: currency.optional(),
+  })
+  .refine((s) => s.kind !== 'bucket' || s.bucket, { message: 'a bucket source needs a bucket', path: ['bucket'] });
+
+export const UPLOAD_CONTENT_TYPES = ['text/csv', 'application/gzip', 'application/vnd.apache.parquet', 'application/octet-stream'] as const;
+
+export const createUploadRequest = z.strictObject({
+  sourceId: entityId,
+  fileName: z.string().regex(/^[A-Za-z0-9._=-]{1,200}$/, 'must be 1-200 letters, digits or "._=-"').refine((n) => n !== '.' && n !== '..', 'is not a file name'),
+  contentType: z.enum(UPLOAD_CONTENT_TYPES).default('application/octet-stream'),
+});
+
+export const upload = z.object({
+  id: z.string(),
+  sourceId: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  createdAt: isoDateTime,
+});
+
+export const uploadResponse = z.object({
+  upload,
+  /** PUT the file here (presigned S3 URL in AWS, the local object store locally), then start an ingestion. */
+  target: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresAt: isoDateTime }),
+});
+
+export const createIngestionRequest = z.strictObject({
+  sourceId: entityId,
+  uploadIds: z.array(entityId).min(1).max(100),
+});
+
+const totalsLine = z.object({
+  billingPeriod: z.string().nullable(),
+  currency: z.string().nullable(),
+  rows: z.number().int(),
+  billedCost: z.string(),
+  effectiveCost: z.string(),
+  listCost: z.string(),
+});
+
+export const ingestion = z
+  .object({
+    id: z.string(),
+    sourceId: z.string(),
+    uploadIds: z.array(z.string()),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    files: z.array(z.object({ fileName: z.string(), format: z.string(), container: z.string(), records: z.number().int() })),
+    rowsRead: z.number().int(),
+    rowsRejected: z.number().int(),
+    /** The first 100 rejected rows, with line, column and reason. */
+    rejections: z.array(z.object({ file: z.string(), line: z.number().int(), code: z.string(), column: z.string().nullable(), message: z.string() })),
+    /** The files' own totals per billing period and currency ... */
+    sourceTotals: z.array(totalsLine),
+    /** ... and what was stored, read back from the table: the two must be equal to succeed. */
+    storedTotals: z.array(totalsLine),
+    periods: z.array(z.string()),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: isoDateTime,
+    createdBy: z.string(),
+    startedAt: isoDateTime.nullable(),
+    finishedAt: isoDateTime.nullable(),
+  })
+  .meta({ id: 'Ingestion' });
+
+export const billingRoutes = {
+  createSource: defineRoute({
+    operationId: 'createBillingSource',
+    method: 'POST',
+    path: '/v1/billing/sources',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'Register a billing source: an upload area, or an export bucket/prefix',
+    access: { permission: 'billing:write' },
+    body: createSourceRequest,
+    example: { name: 'AWS CUR 2.0 (management account)', kind: 'upload' },
+    response: billingSource,
+    status: 201,
+  }),
+  listSources: defineRoute({
+    operationId: 'listBillingSources',
+    method: 'GET',
+    path: '/v1/billing/sources',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'Billing sources, with when each last delivered and which months are final',
+    access: { permission: 'billing:read' },
+    query: pageQuery,
+    response: listOf(billingSource),
+    status: 200,
+  }),
+  getSource: defineRoute({
+    operationId: 'getBillingSource',
+    method: 'GET',
+    path: '/v1/billing/sources/{id}',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'One billing source',
+    access: { permission: 'billing:read' },
+    params: idParams,
+    response: billingSource,
+    status: 200,
+  }),
+  createUpload: defineRoute({
+    operationId: 'createBillingUpload',
+    method: 'POST',
+    path: '/v1/billing/uploads',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'Get an upload target (a presigned PUT) for a billing export: CSV, gzip CSV or Parquet',
+    access: { permission: 'billing:write' },
+    body: createUploadRequest,
+    example: { sourceId: '01JDEMOSOURCE0000000000000', fileName: 'focus-2026-10.csv.gz', contentType: 'application/gzip' },
+    response: uploadResponse,
+    status: 201,
+  }),
+  createIngestion: defineRoute({
+    operationId: 'startBillingIngestion',
+    method: 'POST',
+    path: '/v1/billing/ingestions',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'Ingest uploaded files: each billing period they hold replaces the stored one, atomically',
+    access: { permission: 'billing:write' },
+    body: createIngestionRequest,
+    example: { sourceId: '01JDEMOSOURCE0000000000000', uploadIds: ['01JDEMOUPLOAD0000000000000'] },
+    response: ingestion,
+    status: 202,
+  }),
+  listIngestions: defineRoute({
+    operationId: 'listBillingIngestions',
+    method: 'GET',
+    path: '/v1/billing/ingestions',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'Ingestion history, newest first',
+    access: { permission: 'billing:read' },
+    query: pageQuery,
+    response: listOf(ingestion),
+    status: 200,
+  }),
+  getIngestion: defineRoute({
+    operationId: 'getBillingIngestion',
+    method: 'GET',
+    path: '/v1/billing/ingestions/{id}',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'An ingestion: status, rows read and rejected (with lines and reasons), source and stored totals',
+    access: { permission: 'billing:read' },
+    params: idParams,
+    response: ingestion,
+    status: 200,
+  }),
+};
