@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { BUNDLE_DIR, FUNCTION_ENTRIES } from '#shared/functions.js';
 
 /**
@@ -11,6 +11,23 @@ import { BUNDLE_DIR, FUNCTION_ENTRIES } from '#shared/functions.js';
  * the time of the SDK's many files (measured by npm run bench:coldstart), and the function runs
  * the SDK version the tests ran.
  */
+/**
+ * zod's namespace export carries all 64 of its locales (about 260 KiB minified), which no tree
+ * shaking can drop. The API speaks English, so its locale index resolves to English alone.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]locales[\\/]index\.js$/ }, (args) =>
+      args.importer.includes(`${sep}zod${sep}`) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 export async function bundleFunctions(root = fileURLToPath(new URL('..', import.meta.url))) {
   const outRoot = join(root, BUNDLE_DIR);
   rmSync(outRoot, { recursive: true, force: true });
@@ -32,6 +49,7 @@ export async function bundleFunctions(root = fileURLToPath(new URL('..', import.
         legalComments: 'none',
         // Prefer the ES module builds, which tree-shake far better than the CommonJS ones.
         mainFields: ['module', 'main'],
+        plugins: [zodEnglishOnly],
         // Some CommonJS dependencies call require(); give the ESM bundle one.
         banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
         logLevel: 'warning',
