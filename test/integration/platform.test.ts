@@ -57,4 +57,9 @@ describe('platform', () => {
     expectError(await api(`/health?q=${'a'.repeat(12_000)}`), 413, 'REQUEST_TOO_LARGE');
     expectError(await api('/health', { headers: { 'x-big': 'b'.repeat(12_000) } }), 413, 'REQUEST_TOO_LARGE');
   });
+
+  it("answers a body over API Gateway's 10 MB with a 413 envelope, before any handler runs", async () => {
+    const big = JSON.stringify({ email: 'a@b.example', password: 'x'.repeat(11 * 1024 * 1024), organizationName: 'Big' });
+    expectError(await api('/v1/auth/signup', { rawBody: big, headers: { 'content-type': 'application/json' } }), 413, 'PAYLOAD_TOO_LARGE');
+  });
 });
