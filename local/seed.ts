@@ -91,27 +91,14 @@ export async function seedDemoBilling(tenantId: string, endDate: string, progres
   const written = await writeDemoBillingCsv(path, { endDate, gzip: true });
   await store.putUpload(tenantId, { id: uploadId, sourceId, fileName, objectKey, contentType: 'application/gzip', createdAt: now, createdBy: admin.items[0]?.id ?? 'seed' });
 
-  const ingestionId = ulid();
   progress(`ingesting ${written.rows.toLocaleString('en-US')} rows through the ingestion workflow`);
-  await store.putIngestion(tenantId, {
-    id: ingestionId,
+  const { startIngestion } = await import('#functions/billing/service.js');
+  const { objectStore } = await import('#shared/runtime.js');
+  const { id: ingestionId } = await startIngestion({ store, objects: objectStore(), workflows: workflowStarter() }, tenantId, {
     sourceId,
     uploadIds: [uploadId],
-    status: 'queued',
-    files: [],
-    rowsRead: 0,
-    rowsRejected: 0,
-    rejections: [],
-    sourceTotals: [],
-    storedTotals: [],
-    periods: [],
-    error: null,
-    createdAt: now,
     createdBy: admin.items[0]?.id ?? 'seed',
-    startedAt: null,
-    finishedAt: null,
   });
-  await workflowStarter().start('ingestion', ingestionId, { tenantId, ingestionId });
   for (;;) {
     const ingestion = await store.getIngestion(tenantId, ingestionId);
     if (ingestion.status === 'succeeded') return ingestionId;

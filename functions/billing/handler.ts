@@ -2,13 +2,13 @@ import { ulid } from 'ulid';
 import { billingRoutes } from '#shared/contracts/billing.js';
 import { CostStore } from '#shared/costs/store.js';
 import { queryFingerprint } from '#shared/db/cursor.js';
-import { Invalid } from '#shared/errors.js';
 import { callerOf, implement } from '#shared/http/api-request.js';
 import { createApiHandler, tableStores } from '#shared/http/handler.js';
 import { functionRuntime, objectStore } from '#shared/runtime.js';
 import { tenantObjectKey } from '#shared/storage/object-store.js';
 import { workflowStarter } from '#shared/workflows.js';
-import { BillingStore, type BillingSourceRecord, type IngestionRecord } from './store.js';
+import { startIngestion } from './service.js';
+import { BillingStore, type BillingSourceRecord } from './store.js';
 
 const runtime = await functionRuntime();
 const { tables, tableName, cursorSecret } = runtime;
@@ -75,36 +75,10 @@ export const handler = createApiHandler(
     }),
     implement(billingRoutes.createIngestion, async (req) => {
       const caller = callerOf(req);
-      const store = storeFor(caller.tenantId);
-      await store.getSource(caller.tenantId, req.body.sourceId);
-      // Check every upload now, so a bad request is a 400 here rather than a failed run later.
-      for (const [index, uploadId] of req.body.uploadIds.entries()) {
-        const upload = await store.getUpload(caller.tenantId, uploadId);
-        const field = `body.uploadIds.${index}`;
-        if (!upload || upload.sourceId !== req.body.sourceId) throw new Invalid('Unknown upload for this source.', [{ field, message: 'no such upload for this source' }]);
-        if (!(await objectStore().head(upload.objectKey))) throw new Invalid('The upload has no file yet.', [{ field, message: 'PUT the file to its upload URL first' }]);
-      }
-      const ingestion: IngestionRecord = {
-        id: ulid(),
-        sourceId: req.body.sourceId,
-        uploadIds: [...new Set(req.body.uploadIds)],
-        status: 'queued',
-        files: [],
-        rowsRead: 0,
-        rowsRejected: 0,
-        rejections: [],
-        sourceTotals: [],
-        storedTotals: [],
-        periods: [],
-        error: null,
-        createdAt: new Date().toISOString(),
+      return startIngestion({ store: storeFor(caller.tenantId), objects: objectStore(), workflows: workflowStarter() }, caller.tenantId, {
+        ...req.body,
         createdBy: caller.principalId,
-        startedAt: null,
-        finishedAt: null,
-      };
-      await store.putIngestion(caller.tenantId, ingestion);
-      await workflowStarter().start('ingestion', ingestion.id, { tenantId: caller.tenantId, ingestionId: ingestion.id });
-      return ingestion;
+      });
     }),
     implement(billingRoutes.listIngestions, async (req) => {
       const { tenantId } = callerOf(req);
