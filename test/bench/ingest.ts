@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import type { ChildResult } from './ingest/child-report.js';
 import { bundleChildren, runChild } from './ingest/children.js';
@@ -69,6 +70,15 @@ const cpu = cpus();
 log(`bench:ingest  ${cpu.length} cores, ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform} ${process.arch}`);
 log(`sizes ${SIZES.map(fmtInt).join(', ')}; ${RUNS} run(s) per measurement; files in ${CACHE_DIR}`);
 
+// DuckDB is not a dependency: its npm package ships native bindings per platform, and a registry
+// that lacks some of them (this project's does) makes `npm ci` refuse the lock file. Install it
+// just for the comparison: npm install --no-save @duckdb/node-api
+try {
+  createRequire(import.meta.url).resolve('@duckdb/node-api');
+} catch {
+  console.error('DuckDB is not installed. Run `npm install --no-save @duckdb/node-api`, then `npm run bench:ingest` again.');
+  process.exit(1);
+}
 await bundleChildren(['ours.child.ts', 'duckdb.child.ts', 'cpu.child.ts']);
 const files: BenchFile[] = [];
 for (const size of SIZES) {

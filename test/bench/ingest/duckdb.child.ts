@@ -1,3 +1,4 @@
+// Type-checked only where DuckDB is installed (see test/bench/ingest.ts): it is excluded in tsconfig.json.
 import { DuckDBDecimalValue, DuckDBInstance } from '@duckdb/node-api';
 import { report } from './child-report.js';
 
