@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureConsoleBuilt } from '#local/console-build.js';
 import { startPlatform } from '#local/platform.js';
 import { DEMO_USERS } from '#local/seed.js';
 
@@ -22,6 +23,8 @@ const platform = await startPlatform({
   authorizerCacheTtlSeconds: Number(process.env.AUTHORIZER_CACHE_TTL_SECONDS ?? 60),
 });
 console.log(`[local] CloudOptima is answering on ${platform.url} (GET ${platform.url}/health) after ${Date.now() - startedAt} ms`);
+// The console builds beside the emulators' start-up (skipped when web/dist is current).
+const consoleBuilt = ensureConsoleBuilt({ log: (line) => console.log(line) });
 
 let stopping = false;
 const stop = async (signal: string) => {
@@ -35,7 +38,7 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 try {
-  await platform.booted;
+  await Promise.all([platform.booted, consoleBuilt]);
   await platform.seeded;
   console.log(
     [

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -12,9 +11,12 @@ import { Construct } from 'constructs';
 import { acknowledge, nagArn } from './nag.js';
 import { LOG_RETENTION } from './observability.js';
 import { repoPath } from './repo.js';
+import { consoleCsp } from '../shared/http/csp.js';
 
-/** What the console is built from: the placeholder until the console issue swaps in web/dist. */
-export const CONSOLE_SOURCE = 'local/console';
+export { consoleCsp };
+
+/** The built console (`npm run build:web`, web/ → web/dist); `npm run synth` builds it first. */
+export const CONSOLE_SOURCE = 'web/dist';
 
 /** A domain of your own for the console, with its ACM certificate (which CloudFront needs in us-east-1). */
 export interface ConsoleDomain {
@@ -80,7 +82,7 @@ export class Console extends Construct {
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: consoleCsp(readFileSync(repoPath(CONSOLE_SOURCE, 'index.html'), 'utf8'), connectSources),
+          contentSecurityPolicy: consoleCsp(builtIndexHtml(), connectSources),
           override: true,
         },
       },
@@ -196,26 +198,8 @@ export class Console extends Construct {
   }
 }
 
-/**
- * A Content-Security-Policy for a single-page app: its own files, the API, nothing inline except
- * the exact inline scripts and styles index.html has (by hash), never a frame.
- */
-export function consoleCsp(indexHtml: string, connectSources: readonly string[]): string {
-  const inline = (tag: 'script' | 'style') =>
-    [...indexHtml.matchAll(new RegExp(`<${tag}(?![^>]*\\bsrc=)[^>]*>([\\s\\S]*?)</${tag}>`, 'gi'))].map(
-      (match) => ` 'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`,
-    );
-  return [
-    "default-src 'self'",
-    `script-src 'self'${inline('script').join('')}`,
-    `style-src 'self'${inline('style').join('')}`,
-    "img-src 'self' data:",
-    `connect-src 'self' ${connectSources.join(' ')}`,
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    'upgrade-insecure-requests',
-  ].join('; ');
+function builtIndexHtml(): string {
+  const file = repoPath(CONSOLE_SOURCE, 'index.html');
+  if (!existsSync(file)) throw new Error(`The console is not built (${file} is missing): run \`npm run build:web\` (npm run synth does it for you).`);
+  return readFileSync(file, 'utf8');
 }

@@ -12,6 +12,7 @@ import type {
 import type { AnyRoute, Domain } from '#shared/http/route.js';
 import { LOCAL_OBJECTS_PATH, type LocalObjectStore } from '#shared/storage/local-object-store.js';
 import { errorResponse, SECURITY_HEADERS } from '#shared/http/response.js';
+import { consoleCsp } from '#shared/http/csp.js';
 
 /**
  * The local stand-in for API Gateway (REST, Lambda proxy integration): matches the route table,
@@ -27,7 +28,7 @@ export interface GatewayOptions {
   authorizer: AuthorizerHandler;
   /** API Gateway's authorizer result cache; the deployed API uses at most 60 s. */
   authorizerCacheTtlSeconds: number;
-  /** Static console files (index.html fallback for client-side routes). */
+  /** The built console (web/dist): files, with index.html for client-side routes. */
   consoleDir: string;
   /** API Gateway's own payload limit. */
   maxBodyBytes?: number;
@@ -151,19 +152,38 @@ export function createGateway(options: GatewayOptions): Gateway {
     return result;
   }
 
+  /**
+   * The built console, as CloudFront serves it: files by path, index.html for client-side routes,
+   * the same Content-Security-Policy, and hashed assets cached for good.
+   */
   async function serveConsole(path: string, res: ServerResponse): Promise<void> {
     const target = normalize(join(consoleRoot, decodeURIComponent(path)));
     const inside = target === consoleRoot || target.startsWith(consoleRoot + sep);
     const candidates = inside && extname(target) ? [target] : [join(consoleRoot, 'index.html')];
     for (const file of candidates) {
+      let body: Buffer;
       try {
-        const body = await readFile(file);
-        res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
-        res.end(body);
-        return;
+        body = await readFile(file);
       } catch {
-        // fall through to 404
+        continue;
       }
+      const html = extname(file) === '.html';
+      res.writeHead(200, {
+        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'x-content-type-options': 'nosniff',
+        'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ...(html
+          ? { 'content-security-policy': consoleCsp(body.toString('utf8'), [], { upgradeInsecure: false }), 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' }
+          : {}),
+      });
+      res.end(body);
+      return;
+    }
+    if (!extname(target)) {
+      // No index.html yet: `npm start` builds the console beside the API's start-up.
+      res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': '2' });
+      res.end('<!doctype html><meta http-equiv="refresh" content="2"><title>CloudOptima</title><p>The console is being built; this page reloads in a moment.</p>');
+      return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Not found');
@@ -181,6 +201,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (options.objects && url.pathname.startsWith(LOCAL_OBJECTS_PATH)) return putObject(options.objects, req, res, url, method, requestId);
     if (!API_PREFIXES.some((p) => url.pathname === p || url.pathname.startsWith(p))) {
       if (method !== 'GET' && method !== 'HEAD') return send(res, gatewayError(404, 'NOT_FOUND', 'Not found.', requestId));
+      // Deployed, config.json (written by CDK) names the API's own origin; locally it is this one.
+      if (url.pathname === '/config.json') return send(res, { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' }, body: JSON.stringify({ apiUrl: '' }) });
       return serveConsole(url.pathname, res);
     }
 

@@ -11,6 +11,7 @@ import { password as passwordPolicy } from '#shared/contracts/common.js';
 import { DOMAINS, type Domain } from '#shared/http/route.js';
 import { createUserPool, ensureGroups, startCognitoLocal, type UserPoolIds } from './cognito.js';
 import { ensureTable, localClient, startDynamoDbLocal } from './dynamodb.js';
+import { CONSOLE_DIST } from './console-build.js';
 import { createGateway } from './gateway.js';
 import { freePort } from './ports.js';
 import { runStateMachine } from './stepfunctions.js';
@@ -34,6 +35,8 @@ export interface PlatformOptions {
   demoPassword: string | null;
   /** The demo's billing data runs to this day (default: yesterday, UTC); null seeds no billing data. */
   demoBillingEndDate?: string | null;
+  /** The built console to serve (default web/dist; `ensureConsoleBuilt` builds it). */
+  consoleDir?: string;
   log?: (line: string) => void;
 }
 
@@ -142,7 +145,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     handlers,
     authorizer,
     authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? 60,
-    consoleDir: join(ROOT, 'local', 'console'),
+    consoleDir: options.consoleDir ?? CONSOLE_DIST,
     // Verifies and stores presigned uploads; presigning itself happens in the handlers' own store.
     objects: new LocalObjectStore(objectsDir, '', state.objectsSecret),
   });

@@ -1,0 +1,34 @@
+import type { ComponentType } from 'react';
+import type { Permission } from '#shared/auth/permissions.js';
+
+/**
+ * Every page of the console, in navigation order. Adding a page is one entry here and one file in
+ * pages/: the router, the navigation (grouped by section, hidden from roles without the permission)
+ * and code-splitting (each page is its own chunk) all come from this list.
+ */
+export const SECTIONS = ['Overview', 'Costs', 'Optimize', 'Govern', 'Automate', 'Settings'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface PageEntry {
+  /** Path under the console root, without a leading slash ('' is the dashboard). */
+  path: string;
+  title: string;
+  section: Section;
+  /** Needed to see the page in the navigation and to open it. */
+  permission: Permission;
+  load: () => Promise<{ default: ComponentType }>;
+}
+
+export const PAGES: PageEntry[] = [
+  { path: '', title: 'Dashboard', section: 'Overview', permission: 'costs:read', load: () => import('../pages/Dashboard.js') },
+  { path: 'costs/explorer', title: 'Cost explorer', section: 'Costs', permission: 'costs:read', load: () => import('../pages/CostExplorer.js') },
+  { path: 'costs/resources', title: 'Top resources', section: 'Costs', permission: 'costs:read', load: () => import('../pages/TopResources.js') },
+  { path: 'billing', title: 'Billing data', section: 'Costs', permission: 'billing:read', load: () => import('../pages/Billing.js') },
+  // Optimize (recommendations, anomalies, budgets), Govern (accounts, policies, plans) and Automate
+  // (remediation, reports, assistant) fill in as their issues land: one entry each, here.
+  { path: 'settings/organization', title: 'Organization', section: 'Settings', permission: 'tenant:read', load: () => import('../pages/settings/Organization.js') },
+  { path: 'settings/users', title: 'Users', section: 'Settings', permission: 'users:read', load: () => import('../pages/settings/Users.js') },
+  { path: 'settings/api-keys', title: 'API keys', section: 'Settings', permission: 'apikeys:read', load: () => import('../pages/settings/ApiKeys.js') },
+  { path: 'settings/audit', title: 'Audit log', section: 'Settings', permission: 'audit:read', load: () => import('../pages/settings/AuditLog.js') },
+  { path: 'settings/profile', title: 'Your profile', section: 'Settings', permission: 'tenant:read', load: () => import('../pages/settings/Profile.js') },
+];

@@ -1,0 +1,5 @@
+import { PageHeader } from '../ui/index.js';
+
+export default function CostExplorer() {
+  return <PageHeader title="CostExplorer" />;
+}
