@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
  * only the first after a change pays for the build (about 1-2 s).
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CONSOLE_DIST = join(ROOT, 'web', 'dist');
+/** CLOUDOPTIMA_CONSOLE_DIST builds and serves elsewhere (say, two checkouts' test runs side by side). */
+export const CONSOLE_DIST = process.env.CLOUDOPTIMA_CONSOLE_DIST ?? join(ROOT, 'web', 'dist');
 const STAMP = join(CONSOLE_DIST, '.build-hash');
 /** What the console is made of: its own sources and the contracts it imports. */
 const INPUTS = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'shared/contracts', 'shared/auth', 'shared/http/route.ts', 'package-lock.json'];
@@ -36,7 +37,7 @@ export async function ensureConsoleBuilt(options: { force?: boolean; log?: (line
   if (!options.force && current === hash) return { built: false, ms: Date.now() - started };
   options.log?.('[console] building web/ with Vite...');
   const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn', build: { outDir: CONSOLE_DIST } });
   writeFileSync(STAMP, hash);
   const ms = Date.now() - started;
   options.log?.(`[console] built in ${ms} ms`);

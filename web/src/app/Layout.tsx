@@ -57,7 +57,7 @@ export function Layout() {
 
 function Sidebar() {
   const can = useCan();
-  const visible = PAGES.filter((p) => can(p.permission));
+  const visible = PAGES.filter((p) => !p.hidden && can(p.permission));
   return (
     <nav className="sidebar" aria-label="Main">
       <NavLink to="/" className="brand" aria-label="CloudOptima home">

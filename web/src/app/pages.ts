@@ -17,6 +17,8 @@ export interface PageEntry {
   /** Needed to see the page in the navigation and to open it. */
   permission: Permission;
   load: () => Promise<{ default: ComponentType }>;
+  /** Detail pages (with `:params`) are reached from their list, not from the navigation. */
+  hidden?: boolean;
 }
 
 export const PAGES: PageEntry[] = [
@@ -24,6 +26,7 @@ export const PAGES: PageEntry[] = [
   { path: 'costs/explorer', title: 'Cost explorer', section: 'Costs', permission: 'costs:read', load: () => import('../pages/CostExplorer.js') },
   { path: 'costs/resources', title: 'Top resources', section: 'Costs', permission: 'costs:read', load: () => import('../pages/TopResources.js') },
   { path: 'billing', title: 'Billing data', section: 'Costs', permission: 'billing:read', load: () => import('../pages/Billing.js') },
+  { path: 'billing/ingestions/:id', title: 'Ingestion', section: 'Costs', permission: 'billing:read', load: () => import('../pages/Ingestion.js'), hidden: true },
   // Optimize (recommendations, anomalies, budgets), Govern (accounts, policies, plans) and Automate
   // (remediation, reports, assistant) fill in as their issues land: one entry each, here.
   { path: 'settings/organization', title: 'Organization', section: 'Settings', permission: 'tenant:read', load: () => import('../pages/settings/Organization.js') },
