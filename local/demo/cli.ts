@@ -2,13 +2,14 @@
  * Writes the demo FOCUS billing export to a file.
  *
  *   npx tsx local/demo/cli.ts --out demo.csv [--rows N] [--end 2026-10-31] [--months 15]
- *                             [--seed N] [--gzip] [--no-anomalies] [--summary summary.json]
+ *                             [--seed N] [--gzip | --parquet] [--no-anomalies] [--summary summary.json]
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_END_DATE, DEFAULT_MONTHS, DEFAULT_SEED, writeDemoBillingCsv } from './billing.js';
+import { writeDemoBillingParquet } from './parquet.js';
 
-const USAGE = `usage: npx tsx local/demo/cli.ts --out FILE [--rows N] [--end YYYY-MM-DD] [--months N] [--seed N] [--gzip] [--no-anomalies] [--summary FILE]`;
+const USAGE = `usage: npx tsx local/demo/cli.ts --out FILE [--rows N] [--end YYYY-MM-DD] [--months N] [--seed N] [--gzip | --parquet] [--no-anomalies] [--summary FILE]`;
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
       months: { type: 'string' },
       seed: { type: 'string' },
       gzip: { type: 'boolean', default: false },
+      parquet: { type: 'boolean', default: false },
       'no-anomalies': { type: 'boolean', default: false },
       summary: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -39,20 +41,23 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const started = process.hrtime.bigint();
-  const written = await writeDemoBillingCsv(values.out, {
+  if (values.gzip && values.parquet) throw new Error('choose one of --gzip and --parquet');
+  const options = {
     endDate: values.end!,
     months: integer('months', values.months) ?? DEFAULT_MONTHS,
     seed: integer('seed', values.seed) ?? DEFAULT_SEED,
     rowsTarget: integer('rows', values.rows),
     includeAnomalies: !values['no-anomalies'],
-    gzip: values.gzip,
-  });
+  };
+  const written = values.parquet
+    ? { ...(await writeDemoBillingParquet(values.out, options)), fleetSize: '-' }
+    : await writeDemoBillingCsv(values.out, { ...options, gzip: values.gzip });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const { summary } = written;
   if (values.summary) await writeFile(values.summary, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(
     [
-      `${written.path}: ${summary.rowCount.toLocaleString('en-US')} rows, ${(written.bytes / 1048576).toFixed(1)} MiB${values.gzip ? ' (gzip)' : ''}`,
+      `${written.path}: ${summary.rowCount.toLocaleString('en-US')} rows, ${(written.bytes / 1048576).toFixed(1)} MiB${values.gzip ? ' (gzip)' : values.parquet ? ' (Parquet)' : ''}`,
       `  ${summary.startDate} .. ${summary.endDate} (${summary.months} months), seed ${summary.seed}, batch fleet ${written.fleetSize}`,
       `  BilledCost ${summary.total.billed} USD, EffectiveCost ${summary.total.effective} USD, ListCost ${summary.total.list} USD`,
       `  ${seconds.toFixed(2)} s, ${Math.round(summary.rowCount / seconds).toLocaleString('en-US')} rows/s`,
