@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import type { ChildResult } from './ingest/child-report.js';
-import { bundleChildren, runChild } from './ingest/children.js';
+import { bundleChildren, RANGE_WORKER, runChild } from './ingest/children.js';
 import { benchFile, type BenchFile, CACHE_DIR } from './ingest/files.js';
 
 /**
@@ -10,8 +10,9 @@ import { benchFile, type BenchFile, CACHE_DIR } from './ingest/files.js';
  *
  * For each size, on the demo generator's FOCUS 1.2 CSV (generated once into BENCH_INGEST_DIR, by
  * default <tmp>/cloudoptima-bench-ingest, and reused):
- *   - ours: openBillingFile + CostAggregator over every record to toPartial(), as the workflow's
- *     aggregate step runs it, in a fresh Node process (one thread);
+ *   - ours: aggregateLocalFile (functions/billing/ingest/parallel.ts): openBillingFile +
+ *     CostAggregator over every record to the partial, on one worker thread per core over byte
+ *     ranges of the file, merged, in a fresh Node process;
  *   - DuckDB (@duckdb/node-api): read_csv of the same file grouped like our cube (charge day,
  *     SubAccountId, ServiceName, RegionId, ChargeCategory, x_UsageType, BillingCurrency; exact
  *     DECIMAL sums of BilledCost, EffectiveCost, ListCost), at its default threads and with
@@ -79,7 +80,7 @@ try {
   console.error('DuckDB is not installed. Run `npm install --no-save @duckdb/node-api`, then `npm run bench:ingest` again.');
   process.exit(1);
 }
-await bundleChildren(['ours.child.ts', 'duckdb.child.ts', 'cpu.child.ts']);
+await bundleChildren(['ours.child.ts', 'duckdb.child.ts', 'cpu.child.ts', RANGE_WORKER]);
 const files: BenchFile[] = [];
 for (const size of SIZES) {
   const file = await benchFile(size, log);
@@ -107,7 +108,7 @@ for (const file of files) {
   // Read once so every side finds the file in the page cache.
   for await (const _ of createReadStream(file.path, { highWaterMark: 1 << 20 }));
   log(`  ${await cpuCheck()}`);
-  const ours = await measure('ours (1 thread)', 'ours.child.ts', [file.path]);
+  const ours = await measure('ours', 'ours.child.ts', [file.path]);
   const duck = await measure('duckdb (default threads)', 'duckdb.child.ts', [file.path]);
   const duck1 = await measure('duckdb (threads=1)', 'duckdb.child.ts', [file.path, '1']);
   for (const [label, m] of [['ours', ours], ['duckdb', duck], ['duckdb threads=1', duck1]] as const) {
@@ -116,6 +117,7 @@ for (const file of files) {
   }
   log(`  check: ${fmtInt(ours.result.records)} records and BilledCost ${ours.result.billedTotal} (1e-12) on all three; cube cells ours ${fmtInt(ours.result.cubeCells ?? 0)} (per billing period), duckdb ${fmtInt(duck.result.cubeCells ?? 0)}; duckdb default threads = ${String(duck.result.info?.threads)}`);
   // Our memory follows the rollup cells (all kinds), not the rows: say how many this file has.
+  log(`  ours read the file on ${String(ours.result.info?.threads)} thread(s)${ours.result.info?.reason ? ` (${String(ours.result.info.reason)})` : ''}`);
   log(`  ours holds ${fmtInt(Number(ours.result.info?.rollupCells))} rollup cells, ${fmtInt(Number(ours.result.info?.resourceCells))} of them resource cells (the generator's batch fleet adds resources with the rows)`);
   log(`  ${await cpuCheck()}`);
   rows.push({ file, ours, duck, duck1 });

@@ -1,3 +1,4 @@
+import { own } from '../parse/cells.js';
 import type { CostRow, RowRejection, SourceTotals } from '../parse/index.js';
 import {
   addAmounts,
@@ -29,27 +30,29 @@ export interface Rejection {
   message: string;
 }
 
+/**
+ * Per row only three cells are summed: the cube cell (day, account, service, region, category,
+ * usage type, currency), one cell per (day, currency, tag set), and the resource cell. The
+ * one-dimension rollups and the totals are sums of cube cells, and every tag of a row lands in
+ * the (day, currency) of its tag set, so those are derived in toPartial(), in the order a
+ * row-by-row fold would have created them (first appearance): the partial is the same.
+ */
+interface CubeCell extends CubeRow {
+  rows: number;
+}
+interface TagSetCell extends Amounts {
+  date: string;
+  currency: string;
+  tags: Readonly<Record<string, string>>;
+}
 interface PeriodAggregate {
-  dims: Record<Dimension, Map<string, DimensionRow>>;
-  cube: Map<string, CubeRow>;
-  tags: Map<string, TagRow>;
+  cube: Map<string, CubeCell>;
+  tagSets: Map<string, TagSetCell>;
   resources: Map<string, ResourceRow>;
   accountNames: Map<string, string>;
-  totals: Map<string, Amounts & { rows: number }>;
 }
 
 const SEP = '\u0000';
-
-function emptyPeriod(): PeriodAggregate {
-  return {
-    dims: Object.fromEntries(DIMENSIONS.map((d) => [d, new Map()])) as Record<Dimension, Map<string, DimensionRow>>,
-    cube: new Map(),
-    tags: new Map(),
-    resources: new Map(),
-    accountNames: new Map(),
-    totals: new Map(),
-  };
-}
 
 /** What one file (or the merge of several) sums to, in a form a later step can read back. */
 export interface PartialAggregate {
@@ -72,50 +75,62 @@ export class CostAggregator {
   private rowsRejected = 0;
   private recordsRead = 0;
 
+  /** Tag sets by object: rows sharing a tag cell share the parser's frozen object. */
+  private readonly tagSetKeys = new WeakMap<object, string>();
+
   add(row: CostRow): void {
     const period = row.billingPeriodStart.slice(0, 7);
     let p = this.periods.get(period);
-    if (!p) this.periods.set(period, (p = emptyPeriod()));
+    if (!p) this.periods.set(own(period), (p = { cube: new Map(), tagSets: new Map(), resources: new Map(), accountNames: new Map() }));
     const list = row.listCost ?? 0n;
-    const { billedCost: billed, effectiveCost: effective, currency, chargeDate: date } = row;
+    const { billedCost: billed, effectiveCost: effective, currency, chargeDate: date, chargeCategory } = row;
     const account = row.subAccountId ?? NONE;
-    const values: Record<Dimension, string> = {
-      service: row.serviceName ?? NONE,
-      account,
-      region: row.regionId ?? NONE,
-      chargeCategory: row.chargeCategory,
-      usageType: row.usageType ?? NONE,
-    };
-    for (const dimension of DIMENSIONS) {
-      const key = date + SEP + values[dimension] + SEP + currency;
-      let cell = p.dims[dimension].get(key);
-      if (!cell) p.dims[dimension].set(key, (cell = { date, value: values[dimension], currency, ...zeroAmounts() }));
-      addAmounts(cell, billed, effective, list);
-    }
-    const cubeKey = date + SEP + account + SEP + values.service + SEP + values.region + SEP + values.chargeCategory + SEP + values.usageType + SEP + currency;
+    const service = row.serviceName ?? NONE;
+    const region = row.regionId ?? NONE;
+    const usageType = row.usageType ?? NONE;
+
+    const cubeKey = date + SEP + account + SEP + service + SEP + region + SEP + chargeCategory + SEP + usageType + SEP + currency;
     let cube = p.cube.get(cubeKey);
     if (!cube) {
-      p.cube.set(cubeKey, (cube = { date, account, service: values.service, region: values.region, chargeCategory: values.chargeCategory, usageType: values.usageType, currency, ...zeroAmounts() }));
+      // own(): cells are held for the whole file; a slice of a parser chunk would hold the chunk.
+      cube = { date: own(date), account: own(account), service: own(service), region: own(region), chargeCategory, usageType: own(usageType), currency: own(currency), billed: 0n, effective: 0n, list: 0n, rows: 0 };
+      p.cube.set(own(cubeKey), cube);
     }
-    addAmounts(cube, billed, effective, list);
-    for (const tagKey in row.tags) {
-      const value = row.tags[tagKey]!;
-      const key = date + SEP + tagKey + SEP + value + SEP + currency;
-      let tag = p.tags.get(key);
-      if (!tag) p.tags.set(key, (tag = { date, key: tagKey, value, currency, ...zeroAmounts() }));
-      addAmounts(tag, billed, effective, list);
+    cube.billed += billed;
+    cube.effective += effective;
+    cube.list += list;
+    cube.rows++;
+
+    const tags = row.tags;
+    let tagsKey = this.tagSetKeys.get(tags);
+    if (tagsKey === undefined) {
+      tagsKey = '';
+      for (const k in tags) tagsKey += k + SEP + tags[k] + SEP;
+      this.tagSetKeys.set(tags, tagsKey);
     }
-    if (row.resourceId) {
-      const key = row.resourceId + SEP + currency;
+    if (tagsKey !== '') {
+      const key = date + SEP + currency + SEP + tagsKey;
+      let set = p.tagSets.get(key);
+      if (!set) p.tagSets.set(own(key), (set = { date: cube.date, currency: cube.currency, tags, billed: 0n, effective: 0n, list: 0n }));
+      set.billed += billed;
+      set.effective += effective;
+      set.list += list;
+    }
+
+    const resourceId = row.resourceId;
+    if (resourceId) {
+      const key = resourceId + SEP + currency;
       let resource = p.resources.get(key);
-      if (!resource) p.resources.set(key, (resource = { resourceId: row.resourceId, account, service: values.service, region: values.region, currency, ...zeroAmounts() }));
-      addAmounts(resource, billed, effective, list);
+      if (!resource) {
+        resource = { resourceId: own(resourceId), account: cube.account, service: cube.service, region: cube.region, currency: cube.currency, billed: 0n, effective: 0n, list: 0n };
+        p.resources.set(own(key), resource);
+      }
+      resource.billed += billed;
+      resource.effective += effective;
+      resource.list += list;
     }
-    if (row.subAccountId && row.subAccountName) p.accountNames.set(row.subAccountId, row.subAccountName);
-    let total = p.totals.get(currency);
-    if (!total) p.totals.set(currency, (total = { rows: 0, ...zeroAmounts() }));
-    total.rows++;
-    addAmounts(total, billed, effective, list);
+    const name = row.subAccountName;
+    if (row.subAccountId && name && p.accountNames.get(row.subAccountId) !== name) p.accountNames.set(own(row.subAccountId), own(name));
   }
 
   reject(fileName: string, rejection: RowRejection): void {
@@ -142,15 +157,40 @@ export class CostAggregator {
   toPartial(): PartialAggregate {
     const periods: PartialAggregate['periods'] = {};
     for (const [period, p] of [...this.periods].sort(([a], [b]) => a.localeCompare(b))) {
+      const dims = Object.fromEntries(DIMENSIONS.map((d) => [d, new Map<string, DimensionRow>()])) as Record<Dimension, Map<string, DimensionRow>>;
+      const totals = new Map<string, Amounts & { rows: number }>();
+      for (const c of p.cube.values()) {
+        const values: Record<Dimension, string> = { service: c.service, account: c.account, region: c.region, chargeCategory: c.chargeCategory, usageType: c.usageType };
+        for (const dimension of DIMENSIONS) {
+          const key = c.date + SEP + values[dimension] + SEP + c.currency;
+          let cell = dims[dimension].get(key);
+          if (!cell) dims[dimension].set(key, (cell = { date: c.date, value: values[dimension], currency: c.currency, ...zeroAmounts() }));
+          addAmounts(cell, c.billed, c.effective, c.list);
+        }
+        let total = totals.get(c.currency);
+        if (!total) totals.set(c.currency, (total = { rows: 0, ...zeroAmounts() }));
+        total.rows += c.rows;
+        addAmounts(total, c.billed, c.effective, c.list);
+      }
+      const tagCells = new Map<string, TagRow>();
+      for (const s of p.tagSets.values()) {
+        for (const key in s.tags) {
+          const value = s.tags[key]!;
+          const k = s.date + SEP + key + SEP + value + SEP + s.currency;
+          let cell = tagCells.get(k);
+          if (!cell) tagCells.set(k, (cell = { date: s.date, key, value, currency: s.currency, ...zeroAmounts() }));
+          addAmounts(cell, s.billed, s.effective, s.list);
+        }
+      }
       const rollups = {} as Record<RollupKind, unknown[][]>;
-      for (const dimension of DIMENSIONS) rollups[dimension] = [...p.dims[dimension].values()].map(codec.dimension.encode);
+      for (const dimension of DIMENSIONS) rollups[dimension] = [...dims[dimension].values()].map(codec.dimension.encode);
       rollups.cube = [...p.cube.values()].map(codec.cube.encode);
-      rollups.tag = [...p.tags.values()].map(codec.tag.encode);
+      rollups.tag = [...tagCells.values()].map(codec.tag.encode);
       rollups.resource = [...p.resources.values()].map(codec.resource.encode);
       periods[period] = {
         rollups,
         accountNames: Object.fromEntries(p.accountNames),
-        totals: [...p.totals].map(([currency, t]) => ({ currency, rows: t.rows, billed: dec(t.billed), effective: dec(t.effective), list: dec(t.list) })),
+        totals: [...totals].map(([currency, t]) => ({ currency, rows: t.rows, billed: dec(t.billed), effective: dec(t.effective), list: dec(t.list) })),
       };
     }
     return {

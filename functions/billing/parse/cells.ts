@@ -22,6 +22,12 @@ export function cellText(v: unknown): string | null {
   return JSON.stringify(v);
 }
 
+/**
+ * A copy that shares no memory with the text it was cut from. A parser's cells can be slices of
+ * its whole input chunk; a cache that kept one as a key would keep the chunk alive.
+ */
+export const own = (s: string): string => (' ' + s).slice(1);
+
 /** Cut a cell for a message. */
 export function excerpt(v: unknown): string | null {
   if (v === null || v === undefined) return null;
@@ -219,7 +225,7 @@ export class DateReader {
       parsed = parseSlashDate(trimmed, this.slashDates);
     }
     if (this.cache.size >= DATE_CACHE_LIMIT) this.cache.clear();
-    this.cache.set(text, parsed);
+    this.cache.set(own(text), parsed);
     return parsed;
   }
 
@@ -295,7 +301,7 @@ export class TagReader {
         tags = null;
       }
       if (this.cache.size >= TAG_CACHE_LIMIT) this.cache.clear();
-      this.cache.set(v, tags);
+      this.cache.set(own(v), tags);
       return tags;
     }
     if (v === null || v === undefined) return NO_TAGS;

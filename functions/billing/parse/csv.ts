@@ -43,6 +43,8 @@ export class CsvReader {
   private finished = false;
   private inFinalFlush = false;
   private lastRecordInFlush: string[] | null = null;
+  /** Whether the bytes so far end with a line feed (then the last record is whole, whatever its length). */
+  private endsWithLineFeed = false;
   private skipError: CsvError | null = null;
   /** Field count of the header, once read; the final record is checked against it. */
   headerLength = -1;
@@ -50,9 +52,14 @@ export class CsvReader {
   constructor(
     stream: ByteStream,
     private readonly fileName: string | undefined,
+    /** Line number of the stream's first line: a reader taking over mid-file (fast-csv.ts) goes on counting. */
+    firstLine = 1,
+    /** Drop a byte-order mark at the start: only at the start of the file. */
+    bom = firstLine === 1,
   ) {
+    this.prevEndLine = firstLine - 1;
     const parser = new Parser({
-      bom: true,
+      bom,
       relax_column_count: true,
       relax_quotes: true,
       // Both, always: auto-detection takes the first line ending for the whole file, and
@@ -68,6 +75,8 @@ export class CsvReader {
     const core = (parser as unknown as { api?: CsvCore }).api;
     if (!core || typeof core.parse !== 'function') throw new Error('csv-parse: Parser.api is missing (csv-parse upgraded?)');
     this.core = core;
+    // csv-parse's own count (in its error messages) starts there too.
+    (core.info as { lines: number }).lines = firstLine;
     this.iterator = stream[Symbol.asyncIterator]();
   }
 
@@ -136,6 +145,7 @@ export class CsvReader {
         err = this.core.parse(undefined, true, this.push, () => {});
         this.inFinalFlush = false;
       } else {
+        if (next.value.byteLength > 0) this.endsWithLineFeed = next.value[next.value.byteLength - 1] === 0x0a;
         err = this.core.parse(next.value, false, this.push, () => {});
       }
       if (err) this.fail(err);
@@ -153,7 +163,7 @@ export class CsvReader {
    */
   private checkLastRecord(): void {
     const last = this.lastRecordInFlush;
-    if (last === null || this.headerLength < 0 || last.length >= this.headerLength) return;
+    if (last === null || this.endsWithLineFeed || this.headerLength < 0 || last.length >= this.headerLength) return;
     const line = this.pending.lines[this.pending.lines.length - 1] ?? this.prevEndLine;
     const where = this.fileName ? ` ${this.fileName}` : '';
     throw new BillingFileError(

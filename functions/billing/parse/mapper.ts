@@ -12,7 +12,7 @@
  *   4. the mapping and its checks (dates, category, currency, quantity, tags) -> row or rejection.
  */
 import { ONE, multiply, tryParseDecimal } from '#shared/money.js';
-import { cellText, DateReader, excerpt, isNullText, jsonStringField, NO_TAGS, TagReader, type Tags } from './cells.js';
+import { cellText, DateReader, excerpt, isNullText, jsonStringField, NO_TAGS, own, TagReader, type Tags } from './cells.js';
 import type { ColumnIndex, Detection } from './detect.js';
 import { BillingFileError } from './errors.js';
 import type { MoneyExpr, TextField, TextSource } from './formats.js';
@@ -379,8 +379,8 @@ export class RecordMapper {
     let code = this.currencyCache.get(s);
     if (code === undefined) {
       const trimmed = s.trim();
-      code = trimmed === '' || isNullText(trimmed) ? '' : ISO_CODE.test(trimmed) ? trimmed.toUpperCase() : null;
-      if (this.currencyCache.size < 1024) this.currencyCache.set(s, code);
+      code = trimmed === '' || isNullText(trimmed) ? '' : ISO_CODE.test(trimmed) ? own(trimmed.toUpperCase()) : null;
+      if (this.currencyCache.size < 1024) this.currencyCache.set(own(s), code);
     }
     return code === '' ? this.defaultCurrency : code;
   }

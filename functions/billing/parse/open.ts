@@ -1,4 +1,5 @@
-import { type CsvChunk, CsvReader } from './csv.js';
+import type { CsvChunk } from './csv.js';
+import { type CsvRecordReader, FastCsvReader } from './fast-csv.js';
 import { ColumnIndex, detectFormat, normalizeHeader } from './detect.js';
 import { BillingFileError } from './errors.js';
 import { RecordMapper, referencedColumns } from './mapper.js';
@@ -65,10 +66,10 @@ export async function openBillingFile(source: BillingSource, options: OpenOption
     await outer.close().catch(() => {});
     throw e;
   }
-  return openCsv(new CsvReader(stream, fileName), container, options);
+  return openCsv(new FastCsvReader(stream, fileName), container, options);
 }
 
-async function openCsv(reader: CsvReader, container: BillingContainer, options: OpenOptions): Promise<BillingFile> {
+async function openCsv(reader: CsvRecordReader, container: BillingContainer, options: OpenOptions): Promise<BillingFile> {
   const { fileName } = options;
   let first: CsvChunk | null;
   try {

@@ -16,11 +16,15 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const BUNDLE_OUT = join(ROOT, 'node_modules', '.cache', 'cloudoptima-bench-ingest');
 
+/** The production range worker (parallel.ts looks for range.worker.mjs beside the bundle that starts it). */
+export const RANGE_WORKER = '../../../functions/billing/ingest/range.worker.ts';
+
 export async function bundleChildren(entries: string[]): Promise<void> {
   mkdirSync(BUNDLE_OUT, { recursive: true });
   await build({
     absWorkingDir: ROOT,
-    entryPoints: entries.map((e) => join(HERE, e)),
+    // Named outputs: every bundle lands flat in BUNDLE_OUT, wherever its entry lives.
+    entryPoints: entries.map((e) => ({ in: join(HERE, e), out: basename(e, '.ts') })),
     outdir: BUNDLE_OUT,
     outExtension: { '.js': '.mjs' },
     bundle: true,

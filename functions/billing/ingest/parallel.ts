@@ -1,0 +1,203 @@
+/**
+ * A local CSV billing file aggregated by several worker threads, each over a byte range; the
+ * result is exactly the one-thread partial (`aggregateSource`), or that partial itself whenever a
+ * split cannot be proven right.
+ *
+ * Ranges start at line starts. A line start is a record start only if the line feed before it is
+ * not inside a quoted field, which only the parser can tell: the worker before it parses up to
+ * it, and its parse ends cleanly exactly when it is (a cut inside a quoted field ends inside that
+ * quote: csv-parse's TRUNCATED). Worker 0 starts at the file's start; so if every worker ends
+ * cleanly, every range started at a record start (by induction), and the ranges' records are the
+ * file's. Otherwise -- and for any file error, a malformed record (csv-parse's message carries
+ * its own line count), a file without a currency column (its mixed-currency check needs every
+ * row), gzip, Parquet or a quoted header -- the file is read again on this thread, which gives
+ * the exact result or error.
+ */
+import { availableParallelism } from 'node:os';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Papa from 'papaparse';
+import { detectFormat, normalizeHeader } from '../parse/detect.js';
+import { fileSource, openBillingFile, type BillingSource, type PeriodTotals, type SourceTotals } from '../parse/index.js';
+import { sniff } from '../parse/source.js';
+import { CostAggregator, mergePartials, type PartialAggregate } from './aggregate.js';
+
+export interface RangeWork {
+  path: string;
+  fileName: string;
+  defaultCurrency: string | null;
+  /** Bytes of the header line (prepended to every range but the first). */
+  headerEnd: number;
+  start: number;
+  end: number;
+}
+
+export type RangeResult =
+  | { ok: true; partial: PartialAggregate; totals: SourceTotals; format: string; lineFeeds: number; malformed: boolean }
+  | { ok: false; message: string };
+
+export interface AggregateOptions {
+  fileName?: string;
+  defaultCurrency?: string | null;
+}
+
+export interface LocalFileOptions extends AggregateOptions {
+  /** Worker threads; default: the machine's available parallelism. 1 reads on this thread. */
+  workers?: number;
+  /** Fewer bytes per worker than this are not worth a thread. Default 16 MiB. */
+  minBytesPerWorker?: number;
+  /** The worker script: range.worker.ts beside this file when run from source, range.worker.mjs beside a bundle. */
+  workerUrl?: URL;
+  /** Told how the file was read: by how many threads, and why on one when it had to be. */
+  onRead?: (how: { threads: number; reason?: string }) => void;
+}
+
+/** One billing file through the parser into a partial, on this thread (the workflow's aggregate step does the same). */
+export async function aggregateSource(source: BillingSource, options: AggregateOptions = {}): Promise<PartialAggregate> {
+  const fileName = options.fileName ?? 'billing file';
+  const aggregator = new CostAggregator();
+  const file = await openBillingFile(source, { fileName, ...(options.defaultCurrency ? { defaultCurrency: options.defaultCurrency } : {}) });
+  for await (const batch of file.batches) {
+    for (const record of batch) {
+      if (record.kind === 'cost') aggregator.add(record);
+      else aggregator.reject(fileName, record);
+    }
+  }
+  aggregator.finishFile({ fileName, format: file.format, container: file.container }, file.totals());
+  return aggregator.toPartial();
+}
+
+const HEAD_BYTES = 1 << 16;
+
+async function readAt(path: string, start: number, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The byte after the first line feed at or after `at`, or `size`. */
+async function lineStartAfter(path: string, at: number, size: number): Promise<number> {
+  for (let from = at; from < size; from += HEAD_BYTES) {
+    const i = (await readAt(path, from, HEAD_BYTES)).indexOf(10);
+    if (i >= 0) return from + i + 1;
+  }
+  return size;
+}
+
+function defaultWorkerUrl(): URL {
+  const here = import.meta.url;
+  return new URL(here.endsWith('.ts') ? './range.worker.ts' : './range.worker.mjs', here);
+}
+
+function runRange(url: URL, work: RangeWork): Promise<RangeResult> {
+  return new Promise((resolve) => {
+    // From source (tests, tsx) the worker registers tsx's loader first; a bundle needs none.
+    const worker = url.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: work })
+      : new Worker(url, { workerData: work });
+    worker.once('message', (result: RangeResult) => resolve(result));
+    worker.once('error', (e) => resolve({ ok: false, message: e.message }));
+    worker.once('exit', (code) => resolve({ ok: false, message: `worker exited with ${code}` }));
+  });
+}
+
+/**
+ * Byte ranges for `parts` workers, or null when the file must be read whole on one thread.
+ * The header is the first line: a header holding a quote (so possibly a quoted line break) is
+ * not split.
+ */
+async function plan(path: string, size: number, parts: number, options: AggregateOptions): Promise<{ headerEnd: number; cuts: number[] } | null> {
+  const head = await readAt(path, 0, Math.min(size, HEAD_BYTES));
+  if (sniff(head) !== 'text') return null;
+  const headerEnd = head.indexOf(10) + 1;
+  if (headerEnd === 0 || head.subarray(0, headerEnd).includes(34 /* " */)) return null;
+  try {
+    const cells = new Papa.Parser({ delimiter: ',', newline: '\n', quoteChar: '"' }).parse(head.subarray(0, headerEnd).toString('utf8'), 0, true).data[0] ?? [];
+    const detection = detectFormat(normalizeHeader(cells), options.fileName);
+    if (detection.index.findAll(detection.rules.currency).length === 0) return null;
+  } catch {
+    return null; // the one-thread read throws the file error
+  }
+  const cuts = [0];
+  for (let i = 1; i < parts; i++) {
+    const cut = await lineStartAfter(path, headerEnd + Math.floor(((size - headerEnd) * i) / parts), size);
+    if (cut > cuts[cuts.length - 1]! && cut < size) cuts.push(cut);
+  }
+  cuts.push(size);
+  return cuts.length > 2 ? { headerEnd, cuts } : null;
+}
+
+/** The parser's totals of consecutive ranges as one file's: summed per period and currency, in its order. */
+function combineTotals(parts: SourceTotals[]): SourceTotals {
+  const byKey = new Map<string, PeriodTotals & { rows: number }>();
+  let recordsRead = 0;
+  let rowsEmitted = 0;
+  let rowsRejected = 0;
+  let unsummableRecords = 0;
+  for (const t of parts) {
+    recordsRead += t.recordsRead;
+    rowsEmitted += t.rowsEmitted;
+    rowsRejected += t.rowsRejected;
+    unsummableRecords += t.unsummableRecords;
+    for (const p of t.periods) {
+      const key = `${p.billingPeriodStart ?? ''}|${p.currency ?? ''}`;
+      const into = byKey.get(key);
+      if (!into) byKey.set(key, { ...p });
+      else byKey.set(key, { ...into, rows: into.rows + p.rows, billedCost: into.billedCost + p.billedCost, effectiveCost: into.effectiveCost + p.effectiveCost, listCost: into.listCost + p.listCost });
+    }
+  }
+  const cmp = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
+  const periods = [...byKey.values()].sort((a, b) => cmp(a.billingPeriodStart, b.billingPeriodStart) || cmp(a.currency, b.currency));
+  return { recordsRead, rowsEmitted, rowsRejected, unsummableRecords, periods };
+}
+
+/** A local billing file (CSV, gzip CSV, Parquet) into a partial, CSV over several threads when it is large enough. */
+export async function aggregateLocalFile(path: string, options: LocalFileOptions = {}): Promise<PartialAggregate> {
+  const fileName = options.fileName ?? basename(path);
+  const common = { fileName, defaultCurrency: options.defaultCurrency ?? null };
+  const oneThread = async (reason: string) => {
+    options.onRead?.({ threads: 1, reason });
+    return aggregateSource(await fileSource(path), common);
+  };
+  const { size } = await stat(path);
+  const parts = Math.min(options.workers ?? availableParallelism(), Math.floor(size / (options.minBytesPerWorker ?? 16 * 1024 * 1024)));
+  if (parts < 2) return oneThread('small file or one worker');
+  const ranges = await plan(path, size, parts, common);
+  if (ranges === null) return oneThread('not a splittable CSV (gzip, Parquet, quoted header, no currency column, or a file error)');
+
+  const { headerEnd, cuts } = ranges;
+  const url = options.workerUrl ?? defaultWorkerUrl();
+  const results = await Promise.all(cuts.slice(0, -1).map((start, i) => runRange(url, { path, ...common, headerEnd, start, end: cuts[i + 1]! })));
+  const done = results.filter((r): r is Extract<RangeResult, { ok: true }> => r.ok);
+  const failed = results.find((r): r is Extract<RangeResult, { ok: false }> => !r.ok);
+  if (failed) return oneThread(`a range did not end at a record boundary, or failed: ${failed.message}`);
+  if (done.some((r) => r.malformed)) return oneThread('a malformed record (its message carries the line)');
+  options.onRead?.({ threads: done.length });
+
+  // Rejections carry lines of their range (header = line 1): make them the file's.
+  let lineFeedsBefore = 0;
+  done.forEach((r, i) => {
+    const offset = i === 0 ? 0 : lineFeedsBefore - 1;
+    if (offset !== 0) {
+      for (const rejection of r.partial.rejections) {
+        const line = rejection.line + offset;
+        rejection.message = rejection.message.replace(/^line \d+: /, `line ${line}: `);
+        rejection.line = line;
+      }
+    }
+    lineFeedsBefore += r.lineFeeds;
+  });
+
+  const merged = mergePartials(done.map((r) => r.partial));
+  const books = new CostAggregator();
+  books.finishFile({ fileName, format: done[0]!.format, container: 'csv' }, combineTotals(done.map((r) => r.totals)));
+  const { files, recordsRead, sourceTotals } = books.toPartial();
+  const periods = Object.fromEntries(Object.entries(merged.periods).sort(([a], [b]) => a.localeCompare(b)));
+  return { ...merged, files, recordsRead, sourceTotals, periods };
+}
