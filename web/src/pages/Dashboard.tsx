@@ -1,5 +1,355 @@
-import { PageHeader } from '../ui/index.js';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { useQueries, type UseQueryResult } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { costRoutes, type costBreakdown, type costOverview } from '#shared/contracts/costs.js';
+import { useApi, useCan } from '../app/context.js';
+import TrendChart, { ChartLegend, type AnomalyMarker, type ForecastPoint, type TrendSeries } from '../charts/TrendChart.js';
+import { ChangeText, formatRange, Freshness, OtherCurrencies, ShareCell, toneOf, useTenantToday } from '../costs/controls.js';
+import { addDays, daysBetween, type Range } from '../costs/dates.js';
+import { formatMoney, formatPercent } from '../format.js';
+import { Card, EmptyState, ErrorState, Loading, PageHeader, Stat } from '../ui/index.js';
+import './Dashboard.css';
 
+type OverviewData = z.output<typeof costOverview>;
+type Breakdown = z.output<typeof costBreakdown>;
+
+/** Days of daily cost in the trend chart, and services drawn (the rest is "other"). */
+const TREND_DAYS = 90;
+const TREND_SERIES = 5;
+const TOP_SERVICES = 8;
+
+/**
+ * The dashboard: where spend stands this month and over the last 30 days, what drives it, and what
+ * moved. The four API calls run in parallel (useQueries), never one after another.
+ *
+ * Forecast, savings, anomalies and budgets have their own APIs in later issues: their cards take the
+ * data as props (undefined = not available yet) and say so plainly, never with a made-up figure.
+ */
 export default function Dashboard() {
-  return <PageHeader title="Dashboard" />;
+  const api = useApi();
+  const today = useTenantToday();
+  // Whole days to yesterday: today's data is still arriving.
+  const last30: Range = { start: addDays(today, -30), end: today };
+  const trendRange: Range = { start: addDays(today, -TREND_DAYS), end: today };
+
+  const [mtd, recent, services, trend] = useQueries({
+    queries: [
+      // No range: the API's month to date in the tenant's time zone, against the equal period before.
+      { queryKey: ['costs', 'overview', 'mtd'], queryFn: ({ signal }) => api.call(costRoutes.overview, { signal }) },
+      {
+        queryKey: ['costs', 'overview', last30],
+        queryFn: ({ signal }) => api.call(costRoutes.overview, { query: { ...last30 }, signal }),
+      },
+      {
+        queryKey: ['costs', 'breakdown', 'services', last30],
+        queryFn: ({ signal }) => api.call(costRoutes.breakdown, { query: { ...last30, groupBy: 'service', granularity: 'monthly', top: TOP_SERVICES }, signal }),
+      },
+      {
+        queryKey: ['costs', 'breakdown', 'trend', trendRange],
+        queryFn: ({ signal }) => api.call(costRoutes.breakdown, { query: { ...trendRange, groupBy: 'service', granularity: 'daily', top: TREND_SERIES }, signal }),
+      },
+    ],
+  }) as [UseQueryResult<OverviewData>, UseQueryResult<OverviewData>, UseQueryResult<Breakdown>, UseQueryResult<Breakdown>];
+
+  const noData =
+    mtd.data && recent.data && trend.data && !mtd.data.dataUpdatedAt && !recent.data.dataUpdatedAt && !trend.data.dataUpdatedAt && trend.data.rows.length === 0;
+
+  return (
+    <>
+      <PageHeader
+        title="Dashboard"
+        description="Where your cloud spend stands, what drives it and what changed."
+        actions={mtd.data && !noData ? <Freshness estimated={mtd.data.estimated} dataUpdatedAt={mtd.data.dataUpdatedAt ?? recent.data?.dataUpdatedAt ?? null} /> : null}
+      />
+      {noData ? <NoBillingData /> : <Overview mtd={mtd} recent={recent} services={services} trend={trend} trendRange={trendRange} />}
+    </>
+  );
+}
+
+/** Everything below the header, once there is (or may be) billing data. */
+function Overview({
+  mtd,
+  recent,
+  services,
+  trend,
+  trendRange,
+}: {
+  mtd: UseQueryResult<OverviewData>;
+  recent: UseQueryResult<OverviewData>;
+  services: UseQueryResult<Breakdown>;
+  trend: UseQueryResult<Breakdown>;
+  trendRange: Range;
+}) {
+  return (
+    <>
+      {mtd.data ? <OtherCurrencies shown={mtd.data.currency} currencies={mtd.data.currencies} /> : null}
+
+      <div className="grid grid-4">
+        <StatFor query={mtd} label="Month to date">
+          {(o) => (
+            <Stat
+              testId="stat-mtd"
+              label={`Month to date · ${formatRange(o.monthToDate)}`}
+              value={<span data-testid="mtd-total">{formatMoney(o.monthToDate.total, o.currency)}</span>}
+              tone={toneOf(o.change.amount)}
+              detail={
+                <span data-testid="mtd-change">
+                  <ChangeText change={o.change} currency={o.currency} showAmount={false} /> vs the previous {daysBetween(o.previous.start, o.previous.end)} days (
+                  {formatMoney(o.previous.total, o.currency)})
+                </span>
+              }
+            />
+          )}
+        </StatFor>
+        <StatFor query={recent} label="Last 30 days">
+          {(o) => (
+            <Stat
+              testId="stat-30d"
+              label={`Last 30 days · ${formatRange(o)}`}
+              value={<span data-testid="last30-total">{formatMoney(o.total, o.currency)}</span>}
+              detail={
+                <span data-testid="last30-change">
+                  <ChangeText change={o.change} currency={o.currency} showAmount={false} /> vs the 30 days before ({formatMoney(o.previous.total, o.currency)})
+                </span>
+              }
+            />
+          )}
+        </StatFor>
+        <ForecastStat />
+        <SavingsStat />
+      </div>
+
+      <Card
+        title={`Daily cost, last ${TREND_DAYS} days`}
+        actions={
+          <Link to={`/costs/explorer?start=${trendRange.start}&end=${trendRange.end}&granularity=daily&chart=area`} className="muted">
+            Open in cost explorer
+          </Link>
+        }
+      >
+        <DataView query={trend} rows={8} isEmpty={(b) => b.rows.length === 0} empty={<EmptyState title="No spend in the last 90 days" />}>
+          {(b) => <Trend breakdown={b} />}
+        </DataView>
+      </Card>
+
+      <div className="grid grid-2">
+        <Card title="Top services, last 30 days" actions={<Link to="/costs/explorer?range=30d" className="muted">Explore</Link>}>
+          <DataView query={services} isEmpty={(b) => b.rows.length === 0} empty={<EmptyState title="No spend in the last 30 days" />}>
+            {(b) => <TopServices breakdown={b} />}
+          </DataView>
+        </Card>
+        <Card title="Top movers, last 30 days vs the 30 before">
+          <DataView query={recent} isEmpty={(o) => o.topMovers.length === 0} empty={<EmptyState title="Nothing moved">No service's spend changed against the previous 30 days.</EmptyState>}>
+            {(o) => <TopMovers overview={o} />}
+          </DataView>
+        </Card>
+      </div>
+
+      <div className="grid grid-2">
+        <AnomaliesCard />
+        <BudgetsCard />
+      </div>
+    </>
+  );
+}
+
+function NoBillingData() {
+  const can = useCan();
+  return (
+    <div className="card dashboard-empty" data-testid="no-billing-data">
+      <EmptyState
+        title="No billing data yet"
+        action={can('billing:read') ? <Link to="/billing" className="btn btn-primary">Connect billing data</Link> : undefined}
+      >
+        {can('billing:read')
+          ? 'Connect a billing export (FOCUS or AWS CUR) and your spend, trends and top movers appear here within minutes of the first ingestion.'
+          : 'Your organization has not connected any billing data yet. An admin or FinOps manager can connect a billing export.'}
+      </EmptyState>
+    </div>
+  );
+}
+
+/** Loading and error states for one query (the API's message), then its content. */
+function DataView<T>({ query, children, isEmpty, empty, rows }: { query: UseQueryResult<T>; children: (data: T) => ReactNode; isEmpty?: (d: T) => boolean; empty?: ReactNode; rows?: number }) {
+  if (query.isPending) return <Loading rows={rows} />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (isEmpty?.(query.data)) return <>{empty}</>;
+  return <>{children(query.data)}</>;
+}
+
+function StatFor<T>({ query, label, children }: { query: UseQueryResult<T>; label: string; children: (data: T) => ReactNode }) {
+  if (query.isPending) return <Stat label={label} value={<span className="stat-skeleton skeleton" />} />;
+  if (query.isError) return <Stat label={label} value="—" detail={<span role="alert">{query.error.message}</span>} tone="up" />;
+  return <>{children(query.data)}</>;
+}
+
+function Trend({ breakdown: b, forecast, anomalies }: { breakdown: Breakdown; forecast?: ForecastPoint[]; anomalies?: AnomalyMarker[] }) {
+  const series: TrendSeries[] = b.rows.map((r) => ({ key: r.key, name: r.name, points: r.points }));
+  if (b.other) series.push({ key: '(other)', name: `Other (${b.other.count} services)`, points: b.other.points, other: true });
+  return (
+    <>
+      <TrendChart
+        series={series}
+        currency={b.currency}
+        granularity={b.granularity}
+        kind="area"
+        forecast={forecast}
+        anomalies={anomalies}
+        label={`Daily ${b.metric} cost by service from ${formatRange(b)}, total ${formatMoney(b.total, b.currency)}`}
+      />
+      <ChartLegend series={series} />
+    </>
+  );
+}
+
+function TopServices({ breakdown: b }: { breakdown: Breakdown }) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="top-services">
+        <thead>
+          <tr>
+            <th scope="col">Service</th>
+            <th scope="col" className="num">
+              Cost
+            </th>
+            <th scope="col" className="num">
+              Share
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {b.rows.map((r) => (
+            <tr key={r.key}>
+              <td>
+                <Link to={`/costs/explorer?range=30d&groupBy=usageType&filter[service]=${encodeURIComponent(r.key)}`}>{r.name}</Link>
+              </td>
+              <td className="num">{formatMoney(r.amount, b.currency)}</td>
+              <td className="num">
+                <ShareCell share={r.share} />
+              </td>
+            </tr>
+          ))}
+          {b.other ? (
+            <tr>
+              <td className="muted">Other ({b.other.count} services)</td>
+              <td className="num">{formatMoney(b.other.amount, b.currency)}</td>
+              <td className="num">
+                <ShareCell share={b.other.share} />
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td className="num" data-testid="top-services-total">
+              {formatMoney(b.total, b.currency)}
+            </td>
+            <td className="num">{b.rows.length ? formatPercent('100') : ''}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+function TopMovers({ overview: o }: { overview: OverviewData }) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="top-movers">
+        <thead>
+          <tr>
+            <th scope="col">Service</th>
+            <th scope="col" className="num">
+              Last 30 days
+            </th>
+            <th scope="col" className="num">
+              30 days before
+            </th>
+            <th scope="col" className="num">
+              Change
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.topMovers.map((m) => (
+            <tr key={m.key}>
+              <td>{m.name}</td>
+              <td className="num">{formatMoney(m.current, o.currency)}</td>
+              <td className="num">{formatMoney(m.previous, o.currency)}</td>
+              <td className="num">
+                <ChangeText change={m.change} currency={o.currency} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * Month-end forecast with its interval. `forecast` undefined: the forecasting API is not available
+ * yet (a later issue wires it); null: it answered that there is not enough history.
+ */
+export function ForecastStat({ forecast }: { forecast?: { amount: string; lower: string; upper: string; currency: string } | null }) {
+  if (forecast === undefined) return <Stat testId="stat-forecast" label="Month-end forecast" value={<span className="muted">—</span>} detail="Forecasting is not set up yet" />;
+  if (forecast === null) return <Stat testId="stat-forecast" label="Month-end forecast" value={<span className="muted">—</span>} detail="A forecast appears once 30 days of data are in" />;
+  return (
+    <Stat
+      testId="stat-forecast"
+      label="Month-end forecast"
+      value={formatMoney(forecast.amount, forecast.currency)}
+      detail={`Likely ${formatMoney(forecast.lower, forecast.currency)} – ${formatMoney(forecast.upper, forecast.currency)}`}
+    />
+  );
+}
+
+/** Potential monthly savings from open recommendations; undefined until that API exists. */
+export function SavingsStat({ savings }: { savings?: { amount: string; currency: string; count: number } }) {
+  if (savings === undefined) return <Stat testId="stat-savings" label="Potential monthly savings" value={<span className="muted">—</span>} detail="No recommendations yet" />;
+  return <Stat testId="stat-savings" label="Potential monthly savings" value={formatMoney(savings.amount, savings.currency)} detail={`${savings.count} open recommendations`} tone="down" />;
+}
+
+export function AnomaliesCard({ anomalies }: { anomalies?: Array<{ id: string; title: string; date: string; impact: string; currency: string }> }) {
+  return (
+    <Card title="Open anomalies">
+      {anomalies === undefined ? (
+        <EmptyState title="Anomaly detection is not set up yet">Unusual spikes in spend will be listed here, with their cost impact.</EmptyState>
+      ) : anomalies.length === 0 ? (
+        <EmptyState title="No open anomalies" />
+      ) : (
+        <ul className="dashboard-list">
+          {anomalies.map((a) => (
+            <li key={a.id}>
+              <span>{a.title}</span>
+              <span className="num">{formatMoney(a.impact, a.currency)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+export function BudgetsCard({ budgets }: { budgets?: Array<{ id: string; name: string; spent: string; limit: string; currency: string }> }) {
+  return (
+    <Card title="Budgets">
+      {budgets === undefined || budgets.length === 0 ? (
+        <EmptyState title="Budgets: none yet">Budgets and how much of each is used this month will show here.</EmptyState>
+      ) : (
+        <ul className="dashboard-list">
+          {budgets.map((b) => (
+            <li key={b.id}>
+              <span>{b.name}</span>
+              <span className="num">
+                {formatMoney(b.spent, b.currency)} of {formatMoney(b.limit, b.currency)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
 }
