@@ -45,9 +45,9 @@ const usd = (amount: string, currency: string) =>
 const rows = (n: number) => new Intl.NumberFormat('en-US').format(n);
 const total = (amounts: string[]) => formatDecimal(sum(amounts.map(parseDecimal)));
 
-function billedByCurrency(lines: Ingestion['sourceTotals']): Map<string, string> {
+function billedByCurrency(lines: Ingestion['sourceTotals'], metric: 'billedCost' | 'effectiveCost' = 'billedCost'): Map<string, string> {
   const by = new Map<string, string[]>();
-  for (const line of lines) by.set(line.currency ?? '', [...(by.get(line.currency ?? '') ?? []), line.billedCost]);
+  for (const line of lines) by.set(line.currency ?? '', [...(by.get(line.currency ?? '') ?? []), line[metric]]);
   return new Map([...by].map(([currency, amounts]) => [currency, total(amounts)]));
 }
 
@@ -124,6 +124,12 @@ describe('billing data', () => {
         expect(await line.getByTestId('difference').getAttribute('data-value')).toBe('0');
         expect(await line.getByTestId('match').textContent()).toBe('Match');
       }
+      // The footer: all periods per currency, summed exactly.
+      for (const [currency, amount] of billedByCurrency(seeded.sourceTotals, metric)) {
+        const footer = page.locator(`[data-testid="reconciliation-total"][data-currency="${currency}"]`);
+        expect(await footer.getByTestId('source-total').textContent()).toBe(usd(amount, currency));
+        expect(await footer.getByTestId('stored-total').textContent()).toBe(usd(amount, currency));
+      }
     };
     await check('billedCost');
     await page.getByRole('button', { name: 'Effective cost' }).click();
@@ -152,6 +158,7 @@ describe('billing data', () => {
     await dialog.getByRole('textbox', { name: 'Bucket' }).fill('Not_A_Bucket');
     await dialog.getByRole('button', { name: 'Add source' }).click();
     await expect.poll(() => dialog.getByText('must be an S3 bucket name').count()).toBe(1);
+    await screenshot(page, 'billing-add-source');
     await dialog.getByLabel('Default currency').fill('U$');
     await dialog.getByLabel('Upload area').check();
     await dialog.getByRole('button', { name: 'Add source' }).click();

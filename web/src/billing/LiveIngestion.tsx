@@ -37,7 +37,7 @@ export function LiveIngestion({ id, fileName, sourceName, onDismiss }: { id: str
                 <>
                   <p>
                     <strong>Ingested and reconciled.</strong> {count(ingestion.rowsRead)} rows ({filesFormat(ingestion.files)}) for{' '}
-                    {ingestion.periods.map(periodLabel).join(', ')}; the stored totals equal the file's own in all{' '}
+                    {ingestion.periods.map(periodLabel).join(', ')}. The stored totals equal the file's own, to the last digit, for each of its{' '}
                     {reconciliation(ingestion).length} period and currency lines.
                   </p>
                   <dl className="billing-live-totals" data-testid="live-totals">

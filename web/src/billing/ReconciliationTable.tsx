@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Badge, EmptyState } from '../ui/index.js';
-import { isZeroDecimal } from './decimal.js';
+import { isZeroDecimal, subtractDecimal, sumDecimals } from './decimal.js';
 import { count, money, periodLabel } from './labels.js';
 import { difference, METRICS, reconciliation, type Metric } from './reconcile.js';
 import type { Ingestion } from './types.js';
@@ -20,6 +20,22 @@ export function ReconciliationTable({ ingestion }: { ingestion: Ingestion }) {
     );
   }
   const metricLabel = METRICS.find((m) => m.key === metric)!.label;
+  const currencies = [...new Set(lines.map((l) => l.currency))];
+  const totals = currencies.map((currency) => {
+    const of = lines.filter((l) => l.currency === currency);
+    const source = sumDecimals(of.flatMap((l) => (l.source ? [l.source[metric]] : [])));
+    const stored = sumDecimals(of.flatMap((l) => (l.stored ? [l.stored[metric]] : [])));
+    return {
+      currency,
+      sourceRows: of.reduce((n, l) => n + (l.source?.rows ?? 0), 0),
+      storedRows: of.reduce((n, l) => n + (l.stored?.rows ?? 0), 0),
+      source,
+      stored,
+      anyStored: of.some((l) => l.stored),
+      difference: subtractDecimal(stored, source) ?? '0',
+      matches: of.every((l) => l.matches),
+    };
+  });
   return (
     <>
       <div className="toolbar billing-recon-toolbar">
@@ -83,6 +99,28 @@ export function ReconciliationTable({ ingestion }: { ingestion: Ingestion }) {
               );
             })}
           </tbody>
+          {lines.length > 1 ? (
+            <tfoot>
+              {totals.map((t) => (
+                <tr key={t.currency ?? 'none'} className="billing-recon-total" data-testid="reconciliation-total" data-currency={t.currency ?? ''}>
+                  <th scope="row">All periods</th>
+                  <td>{t.currency ?? <span className="muted">None</span>}</td>
+                  <td className="num">{count(t.sourceRows)}</td>
+                  <td className="num">{t.anyStored ? count(t.storedRows) : '—'}</td>
+                  <td className="num" data-testid="source-total" data-value={t.source}>
+                    {money(t.source, t.currency)}
+                  </td>
+                  <td className="num" data-testid="stored-total" data-value={t.stored}>
+                    {t.anyStored ? money(t.stored, t.currency) : <span className="muted">Not stored</span>}
+                  </td>
+                  <td className="num" data-testid="difference" data-value={t.anyStored ? t.difference : ''}>
+                    {!t.anyStored ? '—' : isZeroDecimal(t.difference) ? money('0', t.currency) : money(t.difference, t.currency, { exact: true })}
+                  </td>
+                  <td>{t.matches ? <Badge tone="good">Match</Badge> : t.anyStored ? <Badge tone="bad">Mismatch</Badge> : <Badge tone="warn">Not stored</Badge>}</td>
+                </tr>
+              ))}
+            </tfoot>
+          ) : null}
         </table>
       </div>
     </>

@@ -30,7 +30,7 @@ function PeriodStrip({ periods }: { periods: BillingSource['periods'] }) {
         ))}
       </ul>
       <div className="muted billing-period-summary">
-        {periodLabel(sorted[0]!.period)} – {periodLabel(sorted.at(-1)!.period)} ·{' '}
+        {sorted.length > 1 ? `${periodLabel(sorted[0]!.period)} – ${periodLabel(sorted.at(-1)!.period)}` : periodLabel(sorted[0]!.period)} ·{' '}
         <span data-testid="final-months">{final} final</span>
         {estimated ? (
           <>

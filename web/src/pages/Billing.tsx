@@ -40,7 +40,7 @@ export default function Billing() {
     <>
       <PageHeader
         title="Billing data"
-        description="Where your cost data comes from: each source, when it last delivered, and every file ingested, reconciled against the file's own totals."
+        description="Where your cost data comes from, how fresh it is, and every file ingested, reconciled to its own totals."
         actions={
           canWrite ? (
             <>

@@ -130,6 +130,12 @@ function IngestionDetail({ ingestion }: { ingestion: IngestionRecord }) {
         </Card>
       </div>
 
+      {ingestion.rowsRejected > 0 || ingestion.rejections.length > 0 ? (
+        <Card title={`Rejected rows (${count(ingestion.rowsRejected)})`}>
+          <RejectionsTable ingestion={ingestion} />
+        </Card>
+      ) : null}
+
       <Card
         title="Reconciliation"
         actions={
@@ -145,12 +151,6 @@ function IngestionDetail({ ingestion }: { ingestion: IngestionRecord }) {
         </p>
         <ReconciliationTable ingestion={ingestion} />
       </Card>
-
-      {ingestion.rowsRejected > 0 || ingestion.rejections.length > 0 ? (
-        <Card title={`Rejected rows (${count(ingestion.rowsRejected)})`}>
-          <RejectionsTable ingestion={ingestion} />
-        </Card>
-      ) : null}
     </>
   );
 }
