@@ -219,9 +219,17 @@ describe('settings', () => {
       await expect.poll(() => keyRow.count()).toBe(1);
       const rowText = (await keyRow.textContent())!;
       expect(rowText).toContain(listed.prefix);
+      expect(await keyRow.locator('td').nth(4).textContent()).toBe('Never');
       expect(rowText).toContain('Viewer');
       expect(rowText).toContain(await formatInPage(page, listed.expiresAt, 'UTC'));
       expect(rowText).not.toContain(key);
+
+      // It was used a moment ago: after a reload, "last used" is the API's time for it.
+      await page.reload();
+      const used = ((await callApi(page, 'GET', '/v1/api-keys?limit=500')).body.items as Array<{ id: string; lastUsedAt: string | null }>).find((k) => k.id === keyId)!;
+      expect(used.lastUsedAt).not.toBeNull();
+      const lastUsedCell = keyRow.locator('td').nth(4);
+      await expect.poll(() => lastUsedCell.textContent()).toBe(await formatInPage(page, used.lastUsedAt!, 'UTC'));
       await screenshot(page, 'settings-api-keys');
 
       // Revoke, with a confirmation; the key stops working (the local authorizer cache is 2 s).

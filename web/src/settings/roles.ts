@@ -77,6 +77,9 @@ export function groupPermissions(permissions: readonly string[]): PermissionGrou
 
 /** `inviteUser` → `Invite user`. */
 export function humanizeOperation(operationId: string): string {
-  const words = operationId.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = operationId
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/\bapi\b/g, 'API');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

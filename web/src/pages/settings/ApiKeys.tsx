@@ -84,7 +84,7 @@ export default function ApiKeys() {
         ) : (
           <>
             <div className="table-wrap">
-              <table className="table" aria-label="API keys">
+              <table className="table table-middle" aria-label="API keys">
                 <thead>
                   <tr>
                     <th scope="col">Name</th>

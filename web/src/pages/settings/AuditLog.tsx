@@ -2,6 +2,7 @@ import { Fragment, useMemo, useState } from 'react';
 import type { z } from 'zod';
 import { auditQuery, auditRoutes, type auditEntry as auditEntrySchema, type auditResult } from '#shared/contracts/audit.js';
 import { apiKeyRoutes } from '#shared/contracts/apikeys.js';
+import { userRoutes } from '#shared/contracts/users.js';
 import { ROUTES } from '#shared/contracts/routes.js';
 import { isAudited } from '#shared/http/route.js';
 import { useApi, useCan } from '../../app/context.js';
@@ -71,6 +72,12 @@ export default function AuditLog() {
     enabled: can('apikeys:read'),
   });
   const keyNames = useMemo(() => new Map(keys.items.map((k) => [k.id, k.name])), [keys.items]);
+  const users = useCursorList(['users'], (cursor, signal) => api.call(userRoutes.list, { query: { cursor, limit: 100 }, signal }), {
+    enabled: can('users:read'),
+  });
+  const userEmails = useMemo(() => new Map(users.items.map((u) => [u.id, u.email])), [users.items]);
+  /** What an id in a target names, when the console knows it: a user's email, a key's name. */
+  const nameOf = (id: string | undefined) => (id === undefined ? undefined : (userEmails.get(id) ?? keyNames.get(id)));
   const filtered = filters.actor !== '' || filters.action !== '' || filters.result !== '';
 
   const actorLabel = (actor: AuditEntry['actor']) => {
@@ -206,7 +213,10 @@ export default function AuditLog() {
                               <code>{entry.action}</code>
                             </div>
                           </td>
-                          <td className="target-path">{targetOf(entry)}</td>
+                          <td>
+                            <div className="target-path">{targetOf(entry)}</div>
+                            {nameOf(entry.target.params.id) ? <div className="cell-sub">{nameOf(entry.target.params.id)}</div> : null}
+                          </td>
                           <td>
                             <Badge tone={RESULT_TONES[entry.result]}>{RESULT_LABELS[entry.result]}</Badge>
                           </td>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { Role } from '#shared/auth/permissions.js';
@@ -23,7 +23,8 @@ export default function Users() {
   const can = useCan();
   const zone = useDisplayTimeZone();
   const queryClient = useQueryClient();
-  const { query, items } = useCursorList<User>(USERS_KEY, (cursor, signal) => api.call(userRoutes.list, { query: { cursor, limit: 100 }, signal }));
+  const { query, items: loaded } = useCursorList<User>(USERS_KEY, (cursor, signal) => api.call(userRoutes.list, { query: { cursor, limit: 100 }, signal }));
+  const items = useMemo(() => [...loaded].sort((a, b) => (a.name ?? a.email).localeCompare(b.name ?? b.email)), [loaded]);
   const [inviting, setInviting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [roleChange, setRoleChange] = useState<{ user: User; role: Role } | null>(null);
@@ -68,7 +69,7 @@ export default function Users() {
         ) : (
           <>
             <div className="table-wrap">
-              <table className="table" aria-label="Users">
+              <table className="table table-middle" aria-label="Users">
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
