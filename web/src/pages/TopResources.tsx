@@ -120,7 +120,7 @@ export default function TopResources() {
                           {r.accountName ?? r.account}
                           {r.accountName ? <div className="muted mono resource-account">{r.account}</div> : null}
                         </td>
-                        <td>{r.region || <span className="muted">(none)</span>}</td>
+                        <td className="nowrap">{r.region || <span className="muted">(none)</span>}</td>
                         <td className="num">{formatMoney(r.amount, d.currency)}</td>
                         <td className="num">
                           <ShareCell share={r.share} />
