@@ -163,12 +163,14 @@ describe('the dashboard', () => {
     const adminFigures = [await admin.page.getByTestId('mtd-total').textContent(), await admin.page.getByTestId('last30-total').textContent(), await texts(admin.page, '[data-testid="top-services"] tbody tr')];
     await admin.context.close();
 
-    const { page, context, errors } = await openConsole(browser);
+    // In the dark theme (the system's choice), so the screenshot shows the charts there too.
+    const { page, context, errors } = await openConsole(browser, { colorScheme: 'dark' });
     await signIn(page, DEMO_USERS.viewer);
     await waitForDashboard(page);
     const mtd = await apiGet<Overview>(page, '/v1/costs/overview');
     expect((await page.getByTestId('mtd-total').textContent())?.trim()).toBe(money(mtd.monthToDate.total, mtd.currency));
     expect([await page.getByTestId('mtd-total').textContent(), await page.getByTestId('last30-total').textContent(), await texts(page, '[data-testid="top-services"] tbody tr')]).toEqual(adminFigures);
+    await page.mouse.move(0, 0);
     await screenshot(page, 'dashboard-viewer');
     expect(errors).toEqual([]);
     await context.close();
