@@ -12,8 +12,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** CLOUDOPTIMA_CONSOLE_DIST builds and serves elsewhere (say, two checkouts' test runs side by side). */
 export const CONSOLE_DIST = process.env.CLOUDOPTIMA_CONSOLE_DIST ?? join(ROOT, 'web', 'dist');
 const STAMP = join(CONSOLE_DIST, '.build-hash');
-/** What the console is made of: its own sources and the contracts it imports. */
-const INPUTS = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'shared/contracts', 'shared/auth', 'shared/http/route.ts', 'package-lock.json'];
+/** What the console is made of: its own sources and the shared code its contracts import (all of shared/, to be safe). */
+const INPUTS = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'shared', 'package-lock.json'];
 
 function files(path: string): string[] {
   const full = join(ROOT, path);

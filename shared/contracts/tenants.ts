@@ -30,6 +30,14 @@ export const me = z.object({
   tenant,
 });
 
+/** What anyone may change about themselves: a display name and a display time zone (role stays an admin's). */
+export const updateMeRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).nullable().optional(),
+    timezone: timeZone.nullable().optional(),
+  })
+  .refine((b) => b.name !== undefined || b.timezone !== undefined, { message: 'give at least one of name, timezone' });
+
 export const tenantRoutes = {
   me: defineRoute({
     operationId: 'getMe',
@@ -39,6 +47,19 @@ export const tenantRoutes = {
     tag: 'Tenant',
     summary: 'The caller: user, role, permissions and tenant',
     access: { permission: 'tenant:read' },
+    response: me,
+    status: 200,
+  }),
+  updateMe: defineRoute({
+    operationId: 'updateMe',
+    method: 'PATCH',
+    path: '/v1/me',
+    domain: 'tenants',
+    tag: 'Tenant',
+    summary: "Change your own display name or time zone (null: follow the organization's)",
+    access: { permission: 'tenant:read' },
+    body: updateMeRequest,
+    example: { timezone: 'Europe/Berlin' },
     response: me,
     status: 200,
   }),

@@ -302,7 +302,7 @@ describe('settings', () => {
     await context.close();
   });
 
-  it('an admin sees their profile as /v1/me has it and saves a display time zone on their user', async () => {
+  it('an admin sees their profile as /v1/me has it and saves a display time zone on their user (PATCH /v1/me)', async () => {
     const { page, context, errors } = await openConsole(browser);
     await signIn(page, DEMO_USERS.admin);
     const me = (await callApi(page, 'GET', '/v1/me')).body as { user: { id: string; timezone: string | null }; role: string; permissions: string[] };
@@ -316,8 +316,8 @@ describe('settings', () => {
       await screenshot(page, 'settings-profile');
 
       await page.getByLabel('Time zone', { exact: true }).selectOption('Europe/Berlin');
-      await page.getByRole('button', { name: 'Save time zone' }).click();
-      await expect.poll(() => page.getByText('Display time zone saved.').count()).toBe(1);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect.poll(() => page.getByText('Profile saved.').count()).toBe(1);
       await expect.poll(async () => (await callApi(page, 'GET', '/v1/me')).body.user.timezone).toBe('Europe/Berlin');
 
       // Dates elsewhere in settings now read in Berlin time.
@@ -326,12 +326,12 @@ describe('settings', () => {
       await expect.poll(() => page.locator('tbody tr[data-action]').first().textContent()).toContain(await formatInPage(page, entry.time, 'Europe/Berlin'));
       expect(errors).toEqual([]);
     } finally {
-      await callApi(page, 'PATCH', `/v1/users/${me.user.id}`, { timezone: me.user.timezone });
+      await callApi(page, 'PATCH', '/v1/me', { timezone: me.user.timezone });
       await context.close();
     }
   });
 
-  it('a viewer sees no Users, API keys or Audit log, the organization read-only, and keeps a display zone in the browser', async () => {
+  it('a viewer sees no Users, API keys or Audit log, the organization read-only, and saves their own name and time zone', async () => {
     const { page, context, errors } = await openConsole(browser);
     await signIn(page, DEMO_USERS.viewer);
     const accountZone = (await callApi(page, 'GET', '/v1/me')).body.user.timezone as string | null;
@@ -353,13 +353,20 @@ describe('settings', () => {
 
     await page.goto('/settings/profile');
     await expect.poll(() => page.getByTestId('profile-role').textContent()).toBe('Viewer');
-    expect(await page.getByText('kept in this browser only').count()).toBe(1);
-    await page.getByLabel('Time zone', { exact: true }).selectOption('America/New_York');
-    await page.getByRole('button', { name: 'Use in this browser' }).click();
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('cloudoptima.displayTimeZone'))).toBe('America/New_York');
-    expect((await callApi(page, 'GET', '/v1/me')).body.user.timezone).toBe(accountZone);
-    expect(await page.getByText('This browser uses America/New York').count()).toBe(1);
-    await screenshot(page, 'settings-profile-viewer');
+    const before = (await callApi(page, 'GET', '/v1/me')).body.user as { name: string | null; timezone: string | null };
+    try {
+      await page.getByLabel('Display name').fill('Vi Ewer-Renamed');
+      await page.getByLabel('Time zone', { exact: true }).selectOption('America/New_York');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect.poll(() => page.getByText('Profile saved.').count()).toBe(1);
+      expect((await callApi(page, 'GET', '/v1/me')).body.user).toMatchObject({ name: 'Vi Ewer-Renamed', timezone: 'America/New_York' });
+      expect(await page.getByText('America/New York').count()).toBeGreaterThan(0);
+      // The role is not the viewer's to change, and the API says so.
+      expect((await callApi(page, 'PATCH', '/v1/me', { role: 'admin' })).status).toBe(400);
+      await screenshot(page, 'settings-profile-viewer');
+    } finally {
+      await callApi(page, 'PATCH', '/v1/me', { name: before.name, timezone: before.timezone });
+    }
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -98,6 +98,7 @@ describe('sign-in and the shell', () => {
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.reload();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await expect.poll(() => page.getByTestId('user-email').textContent().catch(() => null)).toBe(DEMO_USERS.analyst);
     await screenshot(page, 'shell-dark');
     await context.close();
   });

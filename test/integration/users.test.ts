@@ -76,4 +76,29 @@ describe('tenant settings', () => {
     expectError(await api('/v1/tenant', { method: 'PATCH', token: admin.idToken, body: {} }), 400);
     expect((await api('/v1/tenant', { token: admin.idToken })).body.name).toBe('Renamed Ltd');
   });
+
+  it('lets any user change their own name and display time zone through PATCH /v1/me, and nothing else', async () => {
+    const admin = await newTenant('self-service');
+    const viewer = await addUser(admin, 'viewer', 'self');
+    const changed = await api('/v1/me', { method: 'PATCH', token: viewer.idToken, body: { name: 'Vi Self', timezone: 'Asia/Tokyo' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.user).toMatchObject({ id: viewer.userId, name: 'Vi Self', timezone: 'Asia/Tokyo' });
+    expect((await api(`/v1/users/${viewer.userId}`, { token: admin.idToken })).body).toMatchObject({ name: 'Vi Self', timezone: 'Asia/Tokyo', role: 'viewer' });
+    // null: follow the organization's zone again.
+    expect((await api('/v1/me', { method: 'PATCH', token: viewer.idToken, body: { timezone: null } })).body.user.timezone).toBeNull();
+
+    // The role is an admin's to change: an unknown field, named.
+    const escalate = await api('/v1/me', { method: 'PATCH', token: viewer.idToken, body: { role: 'admin' } });
+    expectError(escalate, 400);
+    expect(JSON.stringify(escalate.body.error.details)).toContain('role');
+    expect((await api(`/v1/users/${viewer.userId}`, { token: admin.idToken })).body.role).toBe('viewer');
+    const badZone = await api('/v1/me', { method: 'PATCH', token: viewer.idToken, body: { timezone: 'Mars/Olympus' } });
+    expectError(badZone, 400);
+    expect(badZone.body.error.details).toEqual([expect.objectContaining({ field: 'body.timezone' })]);
+    expectError(await api('/v1/me', { method: 'PATCH', token: viewer.idToken, body: {} }), 400);
+
+    // An API key is not a person: it has no profile.
+    const key = await api('/v1/api-keys', { token: admin.idToken, body: { name: 'profile-less', role: 'viewer' } });
+    expectError(await api('/v1/me', { method: 'PATCH', apiKey: key.body.key, body: { timezone: 'UTC' } }), 403);
+  });
 });

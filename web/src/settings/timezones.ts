@@ -89,22 +89,3 @@ export function zoneLabel(zone: string): string {
   }
   return label;
 }
-
-/** A display-time-zone preference kept in this browser (for roles that cannot save it on their user). */
-const KEY = 'cloudoptima.displayTimeZone';
-
-export function storedDisplayZone(): string | null {
-  try {
-    return localStorage.getItem(KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function storeDisplayZone(zone: string | null): void {
-  if (zone) localStorage.setItem(KEY, zone);
-  else localStorage.removeItem(KEY);
-  window.dispatchEvent(new StorageEvent('storage', { key: KEY }));
-}
-
-export const DISPLAY_ZONE_KEY = KEY;

@@ -4,14 +4,13 @@ import type { z } from 'zod';
 import { ROLES, roleRank } from '#shared/auth/permissions.js';
 import { apiKeyRoutes, createApiKeyRequest, type apiKey as apiKeySchema } from '#shared/contracts/apikeys.js';
 import { userRoutes } from '#shared/contracts/users.js';
-import { Can, useApi, useCan, useMe } from '../../app/context.js';
+import { Can, useApi, useCan, useMe, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
 import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 import { ConfirmDialog } from '../../settings/ConfirmDialog.js';
 import { ROLE_LABELS, ROLE_SUMMARIES, roleLabel } from '../../settings/roles.js';
 import { useCursorList } from '../../settings/useList.js';
-import { useDisplayTimeZone } from '../../settings/useDisplayTimeZone.js';
 import '../../settings/settings.css';
 
 type ApiKey = z.output<typeof apiKeySchema>;
@@ -30,7 +29,7 @@ const EXPIRY_PRESETS = [
 export default function ApiKeys() {
   const api = useApi();
   const can = useCan();
-  const zone = useDisplayTimeZone();
+  const zone = useTimeZone();
   const queryClient = useQueryClient();
   const { query, items } = useCursorList<ApiKey>(KEYS_KEY, (cursor, signal) => api.call(apiKeyRoutes.list, { query: { cursor, limit: 100 }, signal }));
   // Who created each key: ids resolve to emails where the caller may read users.

@@ -5,12 +5,11 @@ import { apiKeyRoutes } from '#shared/contracts/apikeys.js';
 import { userRoutes } from '#shared/contracts/users.js';
 import { ROUTES } from '#shared/contracts/routes.js';
 import { isAudited } from '#shared/http/route.js';
-import { useApi, useCan } from '../../app/context.js';
+import { useApi, useCan, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, PageHeader } from '../../ui/index.js';
 import { humanizeOperation } from '../../settings/roles.js';
 import { useCursorList } from '../../settings/useList.js';
-import { useDisplayTimeZone } from '../../settings/useDisplayTimeZone.js';
 import '../../settings/settings.css';
 
 type AuditEntry = z.output<typeof auditEntrySchema>;
@@ -49,7 +48,7 @@ function since(period: Period): string | undefined {
 export default function AuditLog() {
   const api = useApi();
   const can = useCan();
-  const zone = useDisplayTimeZone();
+  const zone = useTimeZone();
   const [filters, setFilters] = useState<Filters>(() => ({ period: '30', from: since('30'), actor: '', action: '', result: '' }));
   const [actorDraft, setActorDraft] = useState('');
   const [expanded, setExpanded] = useState<string | null>(null);

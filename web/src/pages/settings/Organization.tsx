@@ -3,13 +3,12 @@ import { Controller } from 'react-hook-form';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { tenantRoutes, updateTenantRequest, type tenant as tenantSchema } from '#shared/contracts/tenants.js';
-import { useApi, useCan, type Me } from '../../app/context.js';
+import { useApi, useCan, type Me, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
 import { Button, Card, Field, Notice, PageHeader, QueryView } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 import { zoneLabel } from '../../settings/timezones.js';
 import { TimeZoneSelect } from '../../settings/TimeZoneSelect.js';
-import { useDisplayTimeZone } from '../../settings/useDisplayTimeZone.js';
 import '../../settings/settings.css';
 
 type Tenant = z.output<typeof tenantSchema>;
@@ -127,7 +126,7 @@ function OrganizationReadOnly({ tenant }: { tenant: Tenant }) {
 }
 
 function OrganizationDetails({ tenant }: { tenant: Tenant }) {
-  const zone = useDisplayTimeZone();
+  const zone = useTimeZone();
   return (
     <Card title="Details">
       <dl className="details">

@@ -3,14 +3,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { Role } from '#shared/auth/permissions.js';
 import { inviteUserRequest, userRoutes, type user as userSchema } from '#shared/contracts/users.js';
-import { Can, useApi, useCan, useMe } from '../../app/context.js';
+import { Can, useApi, useCan, useMe, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
 import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 import { ConfirmDialog } from '../../settings/ConfirmDialog.js';
 import { ROLE_OPTIONS, ROLE_SUMMARIES, roleLabel } from '../../settings/roles.js';
 import { useCursorList } from '../../settings/useList.js';
-import { useDisplayTimeZone } from '../../settings/useDisplayTimeZone.js';
 import '../../settings/settings.css';
 
 type User = z.output<typeof userSchema>;
@@ -21,7 +20,7 @@ export default function Users() {
   const api = useApi();
   const me = useMe().data;
   const can = useCan();
-  const zone = useDisplayTimeZone();
+  const zone = useTimeZone();
   const queryClient = useQueryClient();
   const { query, items: loaded } = useCursorList<User>(USERS_KEY, (cursor, signal) => api.call(userRoutes.list, { query: { cursor, limit: 100 }, signal }));
   const items = useMemo(() => [...loaded].sort((a, b) => (a.name ?? a.email).localeCompare(b.name ?? b.email)), [loaded]);
