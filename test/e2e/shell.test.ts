@@ -64,6 +64,40 @@ describe('sign-in and the shell', () => {
     await context.close();
   });
 
+  it('refreshes an expiring token before calling the API, and signs out when the refresh token is revoked', async () => {
+    const { page, context, errors } = await openConsole(browser);
+    await signIn(page, DEMO_USERS.engineer);
+    const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('cloudoptima.session') ?? 'null') as { idToken: string; refreshToken: string; expiresAt: number } | null);
+    const first = (await stored())!;
+    // The ID token is about to expire: the next call refreshes it first, then goes through.
+    await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('cloudoptima.session')!) as { expiresAt: number };
+      localStorage.setItem('cloudoptima.session', JSON.stringify({ ...session, expiresAt: Date.now() + 5_000 }));
+    });
+    await page.goto('/settings/organization');
+    await expect.poll(async () => (await stored())?.expiresAt ?? 0).toBeGreaterThan(Date.now() + 60_000);
+    expect((await stored())!.refreshToken).toBe(first.refreshToken);
+    await expect.poll(() => page.getByTestId('user-email').textContent().catch(() => null)).toBe(DEMO_USERS.engineer);
+
+    // Revoked elsewhere (sign-out from another device): the refresh fails and the console signs out.
+    const revoked = await fetch(new URL('/v1/auth/logout', inject('consoleUrl')), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${(await stored())!.idToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: first.refreshToken }),
+    });
+    expect(revoked.status).toBe(204);
+    await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('cloudoptima.session')!) as { expiresAt: number };
+      localStorage.setItem('cloudoptima.session', JSON.stringify({ ...session, expiresAt: Date.now() + 5_000 }));
+    });
+    await page.goto('/costs/explorer');
+    await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe('/sign-in');
+    expect(await stored()).toBeNull();
+    // Only the refused refresh (and calls the revoked token made) log errors.
+    expect(errors.filter((e) => !/status of 40[013]/.test(e))).toEqual([]);
+    await context.close();
+  });
+
   it('a viewer opening an admin page by URL is told why, and the API refuses it anyway', async () => {
     const { page, context } = await openConsole(browser);
     await signIn(page, DEMO_USERS.viewer);
