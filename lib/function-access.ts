@@ -8,7 +8,7 @@ import type { WorkflowName } from '#shared/workflows.js';
  * tenant data role, whose session is tagged with the caller's tenant (lib/data.ts); the grants
  * below are the few direct reads and writes outside any tenant's partitions.
  */
-export type FunctionName = Domain | 'authorizer' | 'smoke' | 'ingest';
+export type FunctionName = Domain | 'authorizer' | 'smoke' | 'ingest' | 'analyze';
 
 export type TableAction =
   | 'GetItem'
@@ -129,6 +129,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   audit: { tenantData: true, cursorSecret: true },
   // Cost views read the tenant's rollups and profile (time zone) only.
   costs: { tenantData: true, cursorSecret: true },
+  // Anomalies (read, lifecycle, feedback) and forecasts: the tenant's rollups, anomalies and profile.
+  analysis: { tenantData: true, cursorSecret: true },
   billing: {
     tenantData: true,
     cursorSecret: true,
@@ -144,6 +146,13 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     tenantData: true,
     cursorSecret: true,
     objects: { read: true, write: true, delete: true },
+  },
+  // The analysis workflow's task: lists the tenants from the registry (the daily schedule fans out
+  // from it), then reads each tenant's rollups and writes its anomalies through the tenant data role.
+  analyze: {
+    tenantData: true,
+    cursorSecret: true,
+    table: [{ actions: ['Query'], leadingKeys: ['REGISTRY#TENANTS'] }],
   },
 };
 
@@ -178,6 +187,8 @@ export const FUNCTION_PROFILES: Readonly<Record<Exclude<FunctionName, Domain>, F
   // minutes: 3008 MB is more than one full vCPU for the single-threaded parser, and room for the
   // rollup cells, which grow with distinct cells, not rows. Nothing is spooled: /tmp stays default.
   ingest: { kind: 'workflow', memorySize: 3008, timeout: Duration.minutes(15) },
+  // One tenant per invocation: 13 months of the daily cube in memory and a few hundred series.
+  analyze: { kind: 'workflow', memorySize: 1769, timeout: Duration.minutes(5) },
 };
 
 const isDomain = (name: FunctionName): name is Domain => (DOMAINS as readonly string[]).includes(name);

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { WorkflowName } from '#shared/workflows.js';
+import { FOLLOW_UPS, type WorkflowName } from '#shared/workflows.js';
 import type { FunctionName } from './function-access.js';
 import { acknowledge } from './nag.js';
 import { LOG_RETENTION } from './observability.js';
@@ -39,7 +41,17 @@ export const STATE_MACHINES: Readonly<Record<StateMachineName, Definition>> = {
     placeholder: 'IngestFunctionArn',
     task: 'ingest',
   },
+  analysis: {
+    id: 'Analysis',
+    comment: 'Cost analysis per tenant: anomaly detection after each ingestion and daily (functions/analysis/workflow.ts)',
+    file: 'analysis.asl.json',
+    placeholder: 'AnalyzeFunctionArn',
+    task: 'analyze',
+  },
 };
+
+/** The daily analysis of every tenant (UTC): after the overnight billing exports have landed. */
+export const ANALYSIS_SCHEDULE = events.Schedule.cron({ minute: '0', hour: '7' });
 
 export interface WorkflowsProps {
   functions: Readonly<Record<FunctionName, lambda.IFunction>>;
@@ -79,7 +91,11 @@ export class Workflows extends Construct {
         name === 'smoke'
           ? 'Workflows log errors only and never execution data: the state machines that follow this one carry tenants\' ' +
               'cost data, which must not be copied into logs; X-Ray traces every execution for the rest.'
-          : 'Ingestion executions carry tenant ids and file names, and their task results tenants\' cost totals: logging ' +
+          : name === 'analysis'
+            ? 'Analysis executions carry tenant ids and their task results anomaly counts: logging ALL would copy tenants\' ' +
+              'data into CloudWatch. Errors are logged, X-Ray traces every execution, and each tenant\'s run records its ' +
+              'outcome on its analysis run item.'
+            : 'Ingestion executions carry tenant ids and file names, and their task results tenants\' cost totals: logging ' +
               'ALL would copy them into CloudWatch. Errors are logged, X-Ray traces every execution, and each ingestion ' +
               'records its own progress and failure on its item.',
       );
@@ -92,6 +108,26 @@ export class Workflows extends Construct {
       byName[name] = machine;
     }
     this.byName = byName;
+
+    // A succeeded execution starts its follow-ups (shared/workflows.ts), with its own input as `after`.
+    for (const { after, start, trigger } of FOLLOW_UPS) {
+      new events.Rule(this, `${STATE_MACHINES[start].id}After${STATE_MACHINES[after].id}`, {
+        description: `Starts the ${start} workflow when an ${after} execution succeeds`,
+        eventPattern: {
+          source: ['aws.states'],
+          detailType: ['Step Functions Execution Status Change'],
+          detail: { status: ['SUCCEEDED'], stateMachineArn: [byName[after].stateMachineArn] },
+        },
+        targets: [new targets.SfnStateMachine(byName[start], { input: events.RuleTargetInput.fromObject({ trigger, after: events.EventField.fromPath('$.detail.input') }) })],
+      });
+    }
+
+    // One rule for every tenant: the workflow's plan step lists them from the tenant registry.
+    new events.Rule(this, 'DailyAnalysis', {
+      description: 'Runs the analysis workflow for every tenant once a day',
+      schedule: ANALYSIS_SCHEDULE,
+      targets: [new targets.SfnStateMachine(byName.analysis, { input: events.RuleTargetInput.fromObject({ trigger: 'schedule', tenantId: null }) })],
+    });
   }
 
   get smoke(): sfn.StateMachine {
@@ -100,5 +136,9 @@ export class Workflows extends Construct {
 
   get ingestion(): sfn.StateMachine {
     return this.byName.ingestion;
+  }
+
+  get analysis(): sfn.StateMachine {
+    return this.byName.analysis;
   }
 }

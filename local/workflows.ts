@@ -1,4 +1,4 @@
-import type { WorkflowName, WorkflowStarter } from '#shared/workflows.js';
+import { FOLLOW_UPS, type WorkflowName, type WorkflowStarter } from '#shared/workflows.js';
 import { runStateMachine, type LocalTask } from './stepfunctions.js';
 
 /**
@@ -8,6 +8,7 @@ import { runStateMachine, type LocalTask } from './stepfunctions.js';
  */
 const DEFINITIONS: Record<WorkflowName, { file: string; substitutions: Record<string, string> }> = {
   ingestion: { file: 'state-machines/ingestion.asl.json', substitutions: { IngestFunctionArn: 'cloudoptima-ingest' } },
+  analysis: { file: 'state-machines/analysis.asl.json', substitutions: { AnalyzeFunctionArn: 'cloudoptima-analyze' } },
 };
 
 export class LocalWorkflowStarter implements WorkflowStarter {
@@ -27,6 +28,8 @@ export class LocalWorkflowStarter implements WorkflowStarter {
     const run = runStateMachine({ definitionFile: file, tasks: this.tasks, substitutions, retryIntervalOverrides: 100, input })
       .then((result) => {
         if (result.status !== 'SUCCEEDED') this.log(`[workflow] ${workflow} ${executionName} ${result.status}: ${result.error ?? ''} ${result.cause ?? ''}`);
+        // What the EventBridge rules do in AWS: a succeeded execution starts its follow-ups.
+        else for (const next of FOLLOW_UPS.filter((f) => f.after === workflow)) void this.start(next.start, `${next.start}-${executionName}`, { trigger: next.trigger, after: JSON.stringify(input) });
       })
       .catch((error: unknown) => this.log(`[workflow] ${workflow} ${executionName} could not run: ${(error as Error).message}`))
       .finally(() => this.running.delete(run));

@@ -9,6 +9,7 @@ export const FUNCTION_ENTRIES: Readonly<Record<string, string>> = {
   authorizer: 'functions/authorizer/handler.ts',
   smoke: 'functions/smoke/handler.ts',
   ingest: 'functions/billing/ingest/handler.ts',
+  analyze: 'functions/analysis/workflow.ts',
 };
 
 /** Where bin/bundle.ts writes each function's bundle (`<dir>/<name>/index.mjs`). */

@@ -6,7 +6,19 @@ import { config } from './config.js';
  * deployed; locally, the local platform registers a starter that runs the same ASL file with
  * aws-local-stepfunctions. The execution name makes starts idempotent: one ingestion, one run.
  */
-export type WorkflowName = 'ingestion';
+export type WorkflowName = 'ingestion' | 'analysis';
+
+/**
+ * Workflows that start when another one succeeds, with `{ trigger, after }` as input, `after` being
+ * the finished execution's own input as a JSON string. In AWS an EventBridge rule on the first
+ * machine's "Step Functions Execution Status Change" (SUCCEEDED) event starts the second
+ * (lib/workflows.ts); locally the LocalWorkflowStarter does the same (local/workflows.ts). No
+ * function needs the Step Functions client for it: the ingest bundle stays small.
+ */
+export const FOLLOW_UPS: ReadonlyArray<{ after: WorkflowName; start: WorkflowName; trigger: string }> = [
+  // Every successful ingestion is followed by the tenant's analysis (anomalies).
+  { after: 'ingestion', start: 'analysis', trigger: 'ingestion' },
+];
 
 export interface WorkflowStarter {
   start(workflow: WorkflowName, executionName: string, input: Record<string, unknown>): Promise<void>;

@@ -1,4 +1,5 @@
 import type { AnyRoute } from '../http/route.js';
+import { analysisRoutes } from './analysis.js';
 import { apiKeyRoutes } from './apikeys.js';
 import { auditRoutes } from './audit.js';
 import { billingRoutes } from './billing.js';
@@ -21,6 +22,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...Object.values(auditRoutes),
   ...Object.values(billingRoutes),
   ...Object.values(costRoutes),
+  ...Object.values(analysisRoutes),
 ];
 
-export { apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };
+export { analysisRoutes, apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };

@@ -80,6 +80,22 @@ export const keys = {
   }),
   costPointersOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'COSTPERIOD') }),
 
+  /** Detected cost anomalies; an id starts with its start date, so the sort key orders them by it. */
+  anomaly: (tenantId: string, anomalyId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'ANOMALY'),
+    sk: `ANOMALY#${assertId('anomaly', anomalyId)}`,
+  }),
+  anomaliesOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'ANOMALY'), skPrefix: 'ANOMALY#' }),
+  /** A cause marked "expected": later anomalies of the same cause are stored as ignored. */
+  anomalySuppression: (tenantId: string, causeId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'ANOMALYRULE'),
+    sk: `EXPECTED#${assertId('anomaly cause', causeId)}`,
+  }),
+  anomalySuppressionsOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'ANOMALYRULE'), skPrefix: 'EXPECTED#' }),
+  /** The tenant's analysis thresholds, and the outcome of its last analysis run. */
+  analysisSettings: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'ANALYSIS'), sk: 'SETTINGS' }),
+  analysisRun: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'ANALYSIS'), sk: 'RUN' }),
+
   // ---- Lookups that happen before the tenant is known (not under TENANT#) ----
 
   /** API key hash -> tenant; read only by the authorizer. */

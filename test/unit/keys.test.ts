@@ -20,12 +20,19 @@ const tenantKeys = (tenantId: string): Array<[string, { pk: string }]> => [
   ['costVersion', keys.costVersion(tenantId, 'src-1', '2026-01', 'v1')],
   ['costPointer', keys.costPointer(tenantId, 'src-1', '2026-01')],
   ['costPointersOf', keys.costPointersOf(tenantId)],
+  ['anomaly', keys.anomaly(tenantId, '20261019-0123456789abcdef')],
+  ['anomaliesOf', keys.anomaliesOf(tenantId)],
+  ['anomalySuppression', keys.anomalySuppression(tenantId, 'cause-1')],
+  ['anomalySuppressionsOf', keys.anomalySuppressionsOf(tenantId)],
+  ['analysisSettings', keys.analysisSettings(tenantId)],
+  ['analysisRun', keys.analysisRun(tenantId)],
 ];
 
 /** Every builder whose first argument is the tenant id. */
 const TENANT_BUILDERS = [
   'tenantProfile', 'user', 'usersOf', 'apiKey', 'apiKeysOf', 'audit', 'auditOf', 'revokedToken', 'idempotency',
   'billingSource', 'billingSourcesOf', 'upload', 'ingestion', 'ingestionsOf', 'costVersion', 'costPointer', 'costPointersOf',
+  'anomaly', 'anomaliesOf', 'anomalySuppression', 'anomalySuppressionsOf', 'analysisSettings', 'analysisRun',
 ] as const;
 
 describe('tenant keys', () => {
