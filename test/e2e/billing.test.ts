@@ -291,4 +291,43 @@ describe('billing data', () => {
     expect(status).toBe(403);
     await context.close();
   });
+  it('the history pages with nextCursor: "Load more" appends the next page in the API\'s order', async () => {
+    const { page, context, errors } = await openConsole(browser);
+    await signIn(page, DEMO_USERS.analyst);
+    // The demo holds fewer ingestions than a page (20), so the page's own requests ask the real API
+    // for pages of 2: the cursors, their order and the end of the list are the API's.
+    const PAGE = 2;
+    await page.route(/\/v1\/billing\/ingestions\?/, (route) => {
+      const url = new URL(route.request().url());
+      url.searchParams.set('limit', String(PAGE));
+      return route.continue({ url: url.toString() });
+    });
+    await page.goto('/billing');
+    const all: Ingestion[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer: { items: Ingestion[]; nextCursor: string | null } = await api(page, `/v1/billing/ingestions?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      all.push(...answer.items);
+      cursor = answer.nextCursor;
+    } while (cursor);
+    expect(all.length, 'the earlier tests leave more than one page of ingestions').toBeGreaterThan(PAGE);
+
+    const shown = page.locator('[data-testid="ingestions"] tbody tr');
+    await expect.poll(() => shown.count(), { timeout: 15_000 }).toBe(PAGE);
+    const more = page.getByRole('button', { name: 'Load more' });
+    // Each click appends the next page; a last page may still carry a cursor (DynamoDB stops at the
+    // limit), and the page after it is empty, which ends the list.
+    for (let clicks = 0; (await more.count()) > 0; clicks++) {
+      expect(clicks).toBeLessThanOrEqual(Math.ceil(all.length / PAGE));
+      const before = await shown.count();
+      await more.click();
+      if (before < all.length) await expect.poll(() => shown.count()).toBe(Math.min(before + PAGE, all.length));
+      else await expect.poll(() => more.count()).toBe(0);
+    }
+    expect(await shown.count()).toBe(all.length);
+    const ids = await shown.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ingestion-id')));
+    expect(ids).toEqual(all.map((i) => i.id));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
