@@ -203,6 +203,12 @@ describe('billing data', () => {
     await expect.poll(() => page.locator(`tr[data-source-id="${created.id}"] li.billing-period`).count()).toBe(after.periods.length);
     await screenshot(page, 'billing-uploaded');
 
+    // Opened from the header, the dialog offers the source chosen last time, and Cancel closes it.
+    await page.getByRole('button', { name: 'Upload a file', exact: true }).click();
+    expect(await upload.getByLabel('Source').inputValue()).toBe(created.id);
+    await upload.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => upload.isVisible()).toBe(false);
+
     // Its detail page reconciles it line by line.
     await live.getByRole('link', { name: 'View the reconciliation' }).click();
     await expect.poll(() => page.getByTestId('reconciliation').count(), { timeout: 15_000 }).toBe(1);

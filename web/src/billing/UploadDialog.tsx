@@ -50,7 +50,11 @@ export function UploadDialog({
   const busy = phase.step !== 'idle';
 
   useEffect(() => {
-    if (open) form.setValue('sourceId', sourceId ?? form.getValues('sourceId') ?? choices[0]?.id ?? '');
+    if (!open) return;
+    // The source asked for, else the one chosen last time if it is still offered, else the first.
+    const current = form.getValues('sourceId');
+    const offered = (id: string | null | undefined) => Boolean(id && choices.some((s) => s.id === id));
+    form.setValue('sourceId', offered(sourceId) ? sourceId! : offered(current) ? current : (choices[0]?.id ?? ''));
     // Only when the dialog opens (for a given source), not on every render.
   }, [open, sourceId]);
 
