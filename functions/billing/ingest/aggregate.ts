@@ -1,19 +1,6 @@
 import { own } from '../parse/cells.js';
 import type { CostRow, RowRejection, SourceTotals } from '../parse/index.js';
-import {
-  addAmounts,
-  codec,
-  DIMENSIONS,
-  NONE,
-  zeroAmounts,
-  type Amounts,
-  type CubeRow,
-  type Dimension,
-  type DimensionRow,
-  type ResourceRow,
-  type RollupKind,
-  type TagRow,
-} from '#shared/costs/rollups.js';
+import { addAmounts, DIMENSIONS, NONE, zeroAmounts, type Amounts, type RollupKind } from '#shared/costs/rollups.js';
 import { formatDecimal, parseDecimal } from '#shared/money.js';
 
 /**
@@ -36,23 +23,90 @@ export interface Rejection {
  * one-dimension rollups and the totals are sums of cube cells, and every tag of a row lands in
  * the (day, currency) of its tag set, so those are derived in toPartial(), in the order a
  * row-by-row fold would have created them (first appearance): the partial is the same.
+ *
+ * Memory and garbage: a held cell's strings are interned (service, region, account, usage type,
+ * date and currency values repeat across thousands of cells: one copy each), and its sums are
+ * kept as a BigInt plus an exact integer in a double (`b`, `e`, `l`): a row's amount below 2^52
+ * units (about 4,500 of the currency) is added to the double in place, which is exact, and the
+ * double is moved into the BigInt before it can reach 2^53. `a += amount` on a BigInt allocates
+ * a new BigInt held by a long-lived cell, i.e. old-generation garbage, nine per row; the doubles
+ * allocate nothing. Sums stay exact: every addition is of integers below 2^53.
  */
-interface CubeCell extends CubeRow {
+interface Sums {
+  billed: bigint;
+  effective: bigint;
+  list: bigint;
+  /** Parts of the sums not yet in the BigInts: exact integers, |x| < 2^52 between rows. */
+  b: number;
+  e: number;
+  l: number;
+}
+interface CubeCell extends Sums {
+  date: string;
+  account: string;
+  service: string;
+  region: string;
+  chargeCategory: string;
+  usageType: string;
+  currency: string;
   rows: number;
 }
-interface TagSetCell extends Amounts {
+interface TagSetCell extends Sums {
   date: string;
   currency: string;
   tags: Readonly<Record<string, string>>;
 }
+interface ResourceCell extends Sums {
+  resourceId: string;
+  account: string;
+  service: string;
+  region: string;
+  currency: string;
+}
 interface PeriodAggregate {
   cube: Map<string, CubeCell>;
   tagSets: Map<string, TagSetCell>;
-  resources: Map<string, ResourceRow>;
+  resources: Map<string, ResourceCell>;
   accountNames: Map<string, string>;
 }
 
 const SEP = '\u0000';
+/** Amounts (units of 1e-12) with |x| below this are exact as doubles, and so is a sum of two. */
+const SMALL = 2n ** 52n;
+const LIMIT = 2 ** 52;
+
+/** A row's amount as a double when exact (see Sums), else NaN (added to the BigInt instead). */
+const small = (x: bigint): number => (x < SMALL && x > -SMALL ? Number(x) : NaN);
+
+function addSums(cell: Sums, bn: number, en: number, ln: number, billed: bigint, effective: bigint, list: bigint): void {
+  if (bn === bn) {
+    const b = cell.b + bn;
+    if (b < LIMIT && b > -LIMIT) cell.b = b;
+    else {
+      cell.billed += BigInt(b);
+      cell.b = 0;
+    }
+  } else cell.billed += billed;
+  if (en === en) {
+    const e = cell.e + en;
+    if (e < LIMIT && e > -LIMIT) cell.e = e;
+    else {
+      cell.effective += BigInt(e);
+      cell.e = 0;
+    }
+  } else cell.effective += effective;
+  if (ln === ln) {
+    const l = cell.l + ln;
+    if (l < LIMIT && l > -LIMIT) cell.l = l;
+    else {
+      cell.list += BigInt(l);
+      cell.l = 0;
+    }
+  } else cell.list += list;
+}
+
+/** A cell's exact sums. */
+const amountsOf = (c: Sums): Amounts => ({ billed: c.billed + BigInt(c.b), effective: c.effective + BigInt(c.e), list: c.list + BigInt(c.l) });
 
 /** What one file (or the merge of several) sums to, in a form a later step can read back. */
 export interface PartialAggregate {
@@ -65,7 +119,44 @@ export interface PartialAggregate {
   periods: Record<string, { rollups: Record<RollupKind, unknown[][]>; accountNames: Record<string, string>; totals: Array<{ currency: string; rows: number; billed: string; effective: string; list: string }> }>;
 }
 
+/**
+ * The held cells of an aggregator, compact and structured-cloneable (flat arrays of strings,
+ * BigInts and numbers): how a range worker hands its cells to the thread that merges them
+ * (`exportCells` / `importCells`), without the rollup rows a partial would derive from them.
+ */
+export interface CellDump {
+  /** Per period: cube cells (11 values each), tag-set cells (6), resource cells (8), account names (2). */
+  periods: Array<{ period: string; cube: unknown[]; tagSets: unknown[]; resources: unknown[]; accountNames: string[] }>;
+  rowsRejected: number;
+  rejections: Rejection[];
+}
+
 const dec = (v: bigint) => formatDecimal(v, { minFractionDigits: 0 });
+
+/**
+ * `dec` as a flat string. formatDecimal joins its parts with `+`, which V8 keeps as a tree of
+ * cons strings (two 32-byte nodes and the parts) once 13 characters or longer; a partial holds
+ * three per rollup row. Joining an array makes one flat string. Same text.
+ */
+function money(v: bigint): string {
+  if (v === 0n) return '0';
+  const s = dec(v);
+  return s.length < 13 ? s : [s.slice(0, 6), s.slice(6)].join('');
+}
+
+const moneyOf = (c: Sums): [string, string, string] => [money(c.billed + BigInt(c.b)), money(c.effective + BigInt(c.e)), money(c.list + BigInt(c.l))];
+
+interface DimensionCell extends Sums {
+  date: string;
+  value: string;
+  currency: string;
+}
+interface TagCell extends Sums {
+  date: string;
+  key: string;
+  value: string;
+  currency: string;
+}
 
 export class CostAggregator {
   private readonly periods = new Map<string, PeriodAggregate>();
@@ -74,16 +165,44 @@ export class CostAggregator {
   private rejections: Rejection[] = [];
   private rowsRejected = 0;
   private recordsRead = 0;
+  /** One copy of each dimension value held by cells (never a slice of a parser chunk). */
+  private readonly strings = new Map<string, string>();
+
+  /** Imported cells not merged yet, per period, in import order (importCells). */
+  private readonly queued = new Map<string, CellDump['periods']>();
 
   /** Tag sets by object: rows sharing a tag cell share the parser's frozen object. */
   private readonly tagSetKeys = new WeakMap<object, string>();
 
-  add(row: CostRow): void {
-    const period = row.billingPeriodStart.slice(0, 7);
+  private intern(s: string): string {
+    let v = this.strings.get(s);
+    if (v === undefined) this.strings.set((v = own(s)), v);
+    return v;
+  }
+
+  private period(period: string): PeriodAggregate {
     let p = this.periods.get(period);
     if (!p) this.periods.set(own(period), (p = { cube: new Map(), tagSets: new Map(), resources: new Map(), accountNames: new Map() }));
+    return p;
+  }
+
+  private tagsKey(tags: Readonly<Record<string, string>>): string {
+    let tagsKey = this.tagSetKeys.get(tags);
+    if (tagsKey === undefined) {
+      tagsKey = '';
+      for (const k in tags) tagsKey += k + SEP + tags[k] + SEP;
+      this.tagSetKeys.set(tags, tagsKey);
+    }
+    return tagsKey;
+  }
+
+  add(row: CostRow): void {
+    const p = this.period(row.billingPeriodStart.slice(0, 7));
     const list = row.listCost ?? 0n;
     const { billedCost: billed, effectiveCost: effective, currency, chargeDate: date, chargeCategory } = row;
+    const bn = small(billed);
+    const en = small(effective);
+    const ln = small(list);
     const account = row.subAccountId ?? NONE;
     const service = row.serviceName ?? NONE;
     const region = row.regionId ?? NONE;
@@ -92,29 +211,19 @@ export class CostAggregator {
     const cubeKey = date + SEP + account + SEP + service + SEP + region + SEP + chargeCategory + SEP + usageType + SEP + currency;
     let cube = p.cube.get(cubeKey);
     if (!cube) {
-      // own(): cells are held for the whole file; a slice of a parser chunk would hold the chunk.
-      cube = { date: own(date), account: own(account), service: own(service), region: own(region), chargeCategory, usageType: own(usageType), currency: own(currency), billed: 0n, effective: 0n, list: 0n, rows: 0 };
+      cube = this.newCube(date, account, service, region, chargeCategory, usageType, currency);
       p.cube.set(own(cubeKey), cube);
     }
-    cube.billed += billed;
-    cube.effective += effective;
-    cube.list += list;
+    addSums(cube, bn, en, ln, billed, effective, list);
     cube.rows++;
 
     const tags = row.tags;
-    let tagsKey = this.tagSetKeys.get(tags);
-    if (tagsKey === undefined) {
-      tagsKey = '';
-      for (const k in tags) tagsKey += k + SEP + tags[k] + SEP;
-      this.tagSetKeys.set(tags, tagsKey);
-    }
+    const tagsKey = this.tagsKey(tags);
     if (tagsKey !== '') {
       const key = date + SEP + currency + SEP + tagsKey;
       let set = p.tagSets.get(key);
-      if (!set) p.tagSets.set(own(key), (set = { date: cube.date, currency: cube.currency, tags, billed: 0n, effective: 0n, list: 0n }));
-      set.billed += billed;
-      set.effective += effective;
-      set.list += list;
+      if (!set) p.tagSets.set(own(key), (set = { date: cube.date, currency: cube.currency, tags, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 }));
+      addSums(set, bn, en, ln, billed, effective, list);
     }
 
     const resourceId = row.resourceId;
@@ -122,15 +231,32 @@ export class CostAggregator {
       const key = resourceId + SEP + currency;
       let resource = p.resources.get(key);
       if (!resource) {
-        resource = { resourceId: own(resourceId), account: cube.account, service: cube.service, region: cube.region, currency: cube.currency, billed: 0n, effective: 0n, list: 0n };
+        resource = { resourceId: own(resourceId), account: cube.account, service: cube.service, region: cube.region, currency: cube.currency, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 };
         p.resources.set(own(key), resource);
       }
-      resource.billed += billed;
-      resource.effective += effective;
-      resource.list += list;
+      addSums(resource, bn, en, ln, billed, effective, list);
     }
     const name = row.subAccountName;
-    if (row.subAccountId && name && p.accountNames.get(row.subAccountId) !== name) p.accountNames.set(own(row.subAccountId), own(name));
+    if (row.subAccountId && name && p.accountNames.get(row.subAccountId) !== name) p.accountNames.set(this.intern(row.subAccountId), this.intern(name));
+  }
+
+  private newCube(date: string, account: string, service: string, region: string, chargeCategory: string, usageType: string, currency: string): CubeCell {
+    return {
+      date: this.intern(date),
+      account: this.intern(account),
+      service: this.intern(service),
+      region: this.intern(region),
+      chargeCategory: this.intern(chargeCategory),
+      usageType: this.intern(usageType),
+      currency: this.intern(currency),
+      billed: 0n,
+      effective: 0n,
+      list: 0n,
+      b: 0,
+      e: 0,
+      l: 0,
+      rows: 0,
+    };
   }
 
   reject(fileName: string, rejection: RowRejection): void {
@@ -154,44 +280,206 @@ export class CostAggregator {
     }
   }
 
-  toPartial(): PartialAggregate {
+  /**
+   * The held cells, for `importCells` on another thread. Each period's cells are released as
+   * they are written out (the aggregator is spent: call this once, last).
+   */
+  exportCells(): CellDump {
+    const periods: CellDump['periods'] = [];
+    for (const [period, p] of this.periods) {
+      this.mergeQueued(period, p);
+      const cube: unknown[] = [];
+      for (const c of p.cube.values()) {
+        const a = amountsOf(c);
+        cube.push(c.date, c.account, c.service, c.region, c.chargeCategory, c.usageType, c.currency, a.billed, a.effective, a.list, c.rows);
+      }
+      p.cube.clear();
+      const tagSets: unknown[] = [];
+      for (const s of p.tagSets.values()) {
+        const a = amountsOf(s);
+        tagSets.push(s.date, s.currency, s.tags, a.billed, a.effective, a.list);
+      }
+      p.tagSets.clear();
+      const resources: unknown[] = [];
+      for (const r of p.resources.values()) {
+        const a = amountsOf(r);
+        resources.push(r.resourceId, r.account, r.service, r.region, r.currency, a.billed, a.effective, a.list);
+      }
+      p.resources.clear();
+      periods.push({ period, cube, tagSets, resources, accountNames: [...p.accountNames].flat() });
+    }
+    this.periods.clear();
+    return { periods, rowsRejected: this.rowsRejected, rejections: this.rejections };
+  }
+
+  /**
+   * Adds the cells of an aggregator that read the rows AFTER this one's (the next byte range of
+   * the file): the result is the cells of one aggregator that read both, in the same order --
+   * new cells go after this one's, first seen wins for a resource's dimensions and the last name
+   * for an account, as in `add`. Rejection lines are moved by `lineOffset`.
+   */
+  importCells(dump: CellDump, fileLineOffset = 0): void {
+    // A period's cells are merged when the partial reaches it (toPartial): merged cells of one
+    // period at a time, not of the whole file, are held next to the rows written so far.
+    for (const d of dump.periods) {
+      this.period(d.period);
+      let queue = this.queued.get(d.period);
+      if (!queue) this.queued.set(d.period, (queue = []));
+      queue.push(d);
+    }
+    this.rowsRejected += dump.rowsRejected;
+    for (const rejection of dump.rejections) {
+      if (this.rejections.length >= MAX_REJECTIONS_KEPT) break;
+      if (fileLineOffset !== 0) {
+        const line = rejection.line + fileLineOffset;
+        rejection.message = rejection.message.replace(/^line \d+: /, `line ${line}: `);
+        rejection.line = line;
+      }
+      this.rejections.push(rejection);
+    }
+  }
+
+  /** Merges the imported cells of one period (in import order), then lets them go. */
+  private mergeQueued(period: string, p: PeriodAggregate): void {
+    const queue = this.queued.get(period);
+    if (!queue) return;
+    this.queued.delete(period);
+    for (let q = 0; q < queue.length; q++) {
+      const d = queue[q]!;
+      queue[q] = undefined as never;
+      const zero = { b: 0, e: 0, l: 0 };
+      const c = d.cube;
+      for (let i = 0; i < c.length; i += 11) {
+        const [date, account, service, region, chargeCategory, usageType, currency] = c.slice(i, i + 7) as string[];
+        const key = date + SEP + account + SEP + service + SEP + region + SEP + chargeCategory + SEP + usageType + SEP + currency;
+        let cube = p.cube.get(key);
+        if (!cube) p.cube.set(own(key), (cube = this.newCube(date!, account!, service!, region!, chargeCategory!, usageType!, currency!)));
+        cube.billed += c[i + 7] as bigint;
+        cube.effective += c[i + 8] as bigint;
+        cube.list += c[i + 9] as bigint;
+        cube.rows += c[i + 10] as number;
+      }
+      const t = d.tagSets;
+      for (let i = 0; i < t.length; i += 6) {
+        const date = this.intern(t[i] as string);
+        const currency = this.intern(t[i + 1] as string);
+        const tags = t[i + 2] as Readonly<Record<string, string>>;
+        const key = date + SEP + currency + SEP + this.tagsKey(tags);
+        let set = p.tagSets.get(key);
+        if (!set) p.tagSets.set(own(key), (set = { date, currency, tags, billed: 0n, effective: 0n, list: 0n, ...zero }));
+        set.billed += t[i + 3] as bigint;
+        set.effective += t[i + 4] as bigint;
+        set.list += t[i + 5] as bigint;
+      }
+      const r = d.resources;
+      for (let i = 0; i < r.length; i += 8) {
+        const resourceId = r[i] as string;
+        const currency = this.intern(r[i + 4] as string);
+        const key = resourceId + SEP + currency;
+        let resource = p.resources.get(key);
+        if (!resource) {
+          const [account, service, region] = [r[i + 1], r[i + 2], r[i + 3]].map((s) => this.intern(s as string)) as [string, string, string];
+          p.resources.set(own(key), (resource = { resourceId, account, service, region, currency, billed: 0n, effective: 0n, list: 0n, ...zero }));
+        }
+        resource.billed += r[i + 5] as bigint;
+        resource.effective += r[i + 6] as bigint;
+        resource.list += r[i + 7] as bigint;
+      }
+      const names = d.accountNames;
+      for (let i = 0; i < names.length; i += 2) p.accountNames.set(this.intern(names[i]!), this.intern(names[i + 1]!));
+    }
+  }
+
+  /**
+   * The partial. With `release`, each period's cells are dropped once its rollup rows are
+   * written (the aggregator is spent), so the cells and the rows are not all held at once.
+   * Rows are what `codec.*.encode` writes, built directly: exact-length arrays, amounts as flat
+   * decimal strings (`money`), no intermediate objects.
+   */
+  toPartial(options: { release?: boolean } = {}): PartialAggregate {
     const periods: PartialAggregate['periods'] = {};
     for (const [period, p] of [...this.periods].sort(([a], [b]) => a.localeCompare(b))) {
-      const dims = Object.fromEntries(DIMENSIONS.map((d) => [d, new Map<string, DimensionRow>()])) as Record<Dimension, Map<string, DimensionRow>>;
-      const totals = new Map<string, Amounts & { rows: number }>();
+      this.mergeQueued(period, p);
+      const dims = DIMENSIONS.map(() => new Map<string, DimensionCell>());
+      const totals = new Map<string, Sums & { rows: number }>();
+      const cubeRows: unknown[][] = new Array(p.cube.size);
+      let n = 0;
       for (const c of p.cube.values()) {
-        const values: Record<Dimension, string> = { service: c.service, account: c.account, region: c.region, chargeCategory: c.chargeCategory, usageType: c.usageType };
-        for (const dimension of DIMENSIONS) {
-          const key = c.date + SEP + values[dimension] + SEP + c.currency;
-          let cell = dims[dimension].get(key);
-          if (!cell) dims[dimension].set(key, (cell = { date: c.date, value: values[dimension], currency: c.currency, ...zeroAmounts() }));
-          addAmounts(cell, c.billed, c.effective, c.list);
+        const billed = c.billed + BigInt(c.b);
+        const effective = c.effective + BigInt(c.e);
+        const list = c.list + BigInt(c.l);
+        const bn = small(billed);
+        const en = small(effective);
+        const ln = small(list);
+        cubeRows[n++] = [c.date, c.account, c.service, c.region, c.chargeCategory, c.usageType, c.currency, money(billed), money(effective), money(list)];
+        // DIMENSIONS order: service, account, region, chargeCategory, usageType.
+        for (let d = 0; d < 5; d++) {
+          const value = d === 0 ? c.service : d === 1 ? c.account : d === 2 ? c.region : d === 3 ? c.chargeCategory : c.usageType;
+          const key = c.date + SEP + value + SEP + c.currency;
+          let dim = dims[d]!.get(key);
+          if (!dim) dims[d]!.set(key, (dim = { date: c.date, value, currency: c.currency, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 }));
+          addSums(dim, bn, en, ln, billed, effective, list);
         }
         let total = totals.get(c.currency);
-        if (!total) totals.set(c.currency, (total = { rows: 0, ...zeroAmounts() }));
+        if (!total) totals.set(c.currency, (total = { rows: 0, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 }));
         total.rows += c.rows;
-        addAmounts(total, c.billed, c.effective, c.list);
+        addSums(total, bn, en, ln, billed, effective, list);
       }
-      const tagCells = new Map<string, TagRow>();
+      if (options.release) p.cube.clear();
+      const tagCells = new Map<string, TagCell>();
       for (const s of p.tagSets.values()) {
+        const billed = s.billed + BigInt(s.b);
+        const effective = s.effective + BigInt(s.e);
+        const list = s.list + BigInt(s.l);
+        const bn = small(billed);
+        const en = small(effective);
+        const ln = small(list);
         for (const key in s.tags) {
           const value = s.tags[key]!;
           const k = s.date + SEP + key + SEP + value + SEP + s.currency;
           let cell = tagCells.get(k);
-          if (!cell) tagCells.set(k, (cell = { date: s.date, key, value, currency: s.currency, ...zeroAmounts() }));
-          addAmounts(cell, s.billed, s.effective, s.list);
+          if (!cell) tagCells.set(k, (cell = { date: s.date, key, value, currency: s.currency, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 }));
+          addSums(cell, bn, en, ln, billed, effective, list);
         }
       }
+      if (options.release) p.tagSets.clear();
       const rollups = {} as Record<RollupKind, unknown[][]>;
-      for (const dimension of DIMENSIONS) rollups[dimension] = [...dims[dimension].values()].map(codec.dimension.encode);
-      rollups.cube = [...p.cube.values()].map(codec.cube.encode);
-      rollups.tag = [...tagCells.values()].map(codec.tag.encode);
-      rollups.resource = [...p.resources.values()].map(codec.resource.encode);
+      DIMENSIONS.forEach((dimension, d) => {
+        const rows: unknown[][] = new Array(dims[d]!.size);
+        let i = 0;
+        for (const c of dims[d]!.values()) {
+          const m = moneyOf(c);
+          rows[i++] = [c.date, c.value, c.currency, m[0], m[1], m[2]];
+        }
+        rollups[dimension] = rows;
+        dims[d]!.clear();
+      });
+      rollups.cube = cubeRows;
+      const tagRows: unknown[][] = new Array(tagCells.size);
+      n = 0;
+      for (const c of tagCells.values()) {
+        const m = moneyOf(c);
+        tagRows[n++] = [c.date, c.key, c.value, c.currency, m[0], m[1], m[2]];
+      }
+      tagCells.clear();
+      rollups.tag = tagRows;
+      const resourceRows: unknown[][] = new Array(p.resources.size);
+      n = 0;
+      for (const r of p.resources.values()) {
+        const m = moneyOf(r);
+        resourceRows[n++] = [r.resourceId, r.account, r.service, r.region, r.currency, m[0], m[1], m[2]];
+      }
+      rollups.resource = resourceRows;
+      if (options.release) p.resources.clear();
       periods[period] = {
         rollups,
         accountNames: Object.fromEntries(p.accountNames),
-        totals: [...totals].map(([currency, t]) => ({ currency, rows: t.rows, billed: dec(t.billed), effective: dec(t.effective), list: dec(t.list) })),
+        totals: [...totals].map(([currency, t]) => {
+          const a = amountsOf(t);
+          return { currency, rows: t.rows, billed: dec(a.billed), effective: dec(a.effective), list: dec(a.list) };
+        }),
       };
+      if (options.release) this.periods.delete(period);
     }
     return {
       files: this.files,

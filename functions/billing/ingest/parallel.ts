@@ -1,17 +1,24 @@
+/// <reference path="../parse/papaparse.d.ts" />
 /**
- * A local CSV billing file aggregated by several worker threads, each over a byte range; the
- * result is exactly the one-thread partial (`aggregateSource`), or that partial itself whenever a
- * split cannot be proven right.
+ * A local CSV billing file aggregated by several threads, each over a byte range; the result is
+ * exactly the one-thread partial (`aggregateSource`), or that partial itself whenever a split
+ * cannot be proven right.
  *
  * Ranges start at line starts. A line start is a record start only if the line feed before it is
- * not inside a quoted field, which only the parser can tell: the worker before it parses up to
- * it, and its parse ends cleanly exactly when it is (a cut inside a quoted field ends inside that
- * quote: csv-parse's TRUNCATED). Worker 0 starts at the file's start; so if every worker ends
- * cleanly, every range started at a record start (by induction), and the ranges' records are the
- * file's. Otherwise -- and for any file error, a malformed record (csv-parse's message carries
- * its own line count), a file without a currency column (its mixed-currency check needs every
- * row), gzip, Parquet or a quoted header -- the file is read again on this thread, which gives
- * the exact result or error.
+ * not inside a quoted field, which only the parser can tell: the reader of the range before it
+ * parses up to it, and its parse ends cleanly exactly when it is (a cut inside a quoted field
+ * ends inside that quote: csv-parse's TRUNCATED). Range 0 starts at the file's start; so if every
+ * range ends cleanly, every range started at a record start (by induction), and the ranges'
+ * records are the file's. Otherwise -- and for any file error, a malformed record (csv-parse's
+ * message carries its own line count), a file without a currency column (its mixed-currency
+ * check needs every row), gzip, Parquet or a quoted header -- the file is read again on this
+ * thread, which gives the exact result or error.
+ *
+ * This thread reads range 0 itself; each other range has a worker thread (with a small young
+ * generation: `resourceLimits`), which posts its cells compactly (`CostAggregator.exportCells`)
+ * and exits. They are merged into range 0's aggregator in range order (`importCells`), so the
+ * cells come out in the order of one reader, and the partial is written once, releasing cells
+ * as it goes.
  */
 import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';
@@ -21,21 +28,28 @@ import Papa from 'papaparse';
 import { detectFormat, normalizeHeader } from '../parse/detect.js';
 import { fileSource, openBillingFile, type BillingSource, type PeriodTotals, type SourceTotals } from '../parse/index.js';
 import { sniff } from '../parse/source.js';
-import { CostAggregator, mergePartials, type PartialAggregate } from './aggregate.js';
+import { CostAggregator, type CellDump, type PartialAggregate } from './aggregate.js';
+import { readRange, type RangeRead, type RangeWork } from './range.js';
 
-export interface RangeWork {
-  path: string;
-  fileName: string;
-  defaultCurrency: string | null;
-  /** Bytes of the header line (prepended to every range but the first). */
-  headerEnd: number;
-  start: number;
-  end: number;
-}
+export type { RangeWork } from './range.js';
 
 export type RangeResult =
-  | { ok: true; partial: PartialAggregate; totals: SourceTotals; format: string; lineFeeds: number; malformed: boolean }
+  | { ok: true; cells: CellDump; totals: SourceTotals; format: string; lineFeeds: number; malformed: boolean }
   | { ok: false; message: string };
+
+/**
+ * A range worker's V8 young generation, MB. Node's default (3 x 16 MB semi-spaces) lets each
+ * isolate hold ~48 MB of short-lived parser garbage before a scavenge; rows die young, so a small
+ * one costs little time and keeps the process's peak RSS down.
+ */
+const WORKER_YOUNG_GENERATION_MB = 12;
+/**
+ * A range worker's V8 old generation cap, MB. V8 lets a heap grow far past its live data before
+ * a full collection; near the cap it collects instead (a range's cells are a few tens of MB). A
+ * worker that truly needs more runs out of memory, fails, and the file is read on one thread:
+ * slower, never wrong.
+ */
+const WORKER_OLD_GENERATION_MB = 128;
 
 export interface AggregateOptions {
   fileName?: string;
@@ -43,7 +57,7 @@ export interface AggregateOptions {
 }
 
 export interface LocalFileOptions extends AggregateOptions {
-  /** Worker threads; default: the machine's available parallelism. 1 reads on this thread. */
+  /** Threads, this one included; default: the machine's available parallelism. 1 reads on this thread only. */
   workers?: number;
   /** Fewer bytes per worker than this are not worth a thread. Default 16 MiB. */
   minBytesPerWorker?: number;
@@ -65,7 +79,7 @@ export async function aggregateSource(source: BillingSource, options: AggregateO
     }
   }
   aggregator.finishFile({ fileName, format: file.format, container: file.container }, file.totals());
-  return aggregator.toPartial();
+  return aggregator.toPartial({ release: true });
 }
 
 const HEAD_BYTES = 1 << 16;
@@ -97,10 +111,11 @@ function defaultWorkerUrl(): URL {
 
 function runRange(url: URL, work: RangeWork): Promise<RangeResult> {
   return new Promise((resolve) => {
+    const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB };
     // From source (tests, tsx) the worker registers tsx's loader first; a bundle needs none.
     const worker = url.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: work })
-      : new Worker(url, { workerData: work });
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: work, resourceLimits })
+      : new Worker(url, { workerData: work, resourceLimits });
     worker.once('message', (result: RangeResult) => resolve(result));
     worker.once('error', (e) => resolve({ ok: false, message: e.message }));
     worker.once('exit', (code) => resolve({ ok: false, message: `worker exited with ${code}` }));
@@ -173,31 +188,29 @@ export async function aggregateLocalFile(path: string, options: LocalFileOptions
 
   const { headerEnd, cuts } = ranges;
   const url = options.workerUrl ?? defaultWorkerUrl();
-  const results = await Promise.all(cuts.slice(0, -1).map((start, i) => runRange(url, { path, ...common, headerEnd, start, end: cuts[i + 1]! })));
-  const done = results.filter((r): r is Extract<RangeResult, { ok: true }> => r.ok);
-  const failed = results.find((r): r is Extract<RangeResult, { ok: false }> => !r.ok);
-  if (failed) return oneThread(`a range did not end at a record boundary, or failed: ${failed.message}`);
-  if (done.some((r) => r.malformed)) return oneThread('a malformed record (its message carries the line)');
-  options.onRead?.({ threads: done.length });
+  const works = cuts.slice(0, -1).map((start, i): RangeWork => ({ path, ...common, headerEnd, start, end: cuts[i + 1]! }));
+  const others = works.slice(1).map((work) => runRange(url, work));
+  let first: RangeRead | null = await readRange(works[0]!);
+  const results = await Promise.all(others);
+  const failed = [first, ...results].find((r): r is Extract<RangeResult, { ok: false }> => !r.ok);
+  const malformed = [first, ...results].some((r) => r.ok && r.malformed);
+  if (failed || malformed || !first.ok) {
+    first = null; // its cells are not needed by the one-thread read
+    return oneThread(failed ? `a range did not end at a record boundary, or failed: ${failed.message}` : 'a malformed record (its message carries the line)');
+  }
+  const done = results as Array<Extract<RangeResult, { ok: true }>>;
+  options.onRead?.({ threads: works.length });
 
-  // Rejections carry lines of their range (header = line 1): make them the file's.
-  let lineFeedsBefore = 0;
-  done.forEach((r, i) => {
-    const offset = i === 0 ? 0 : lineFeedsBefore - 1;
-    if (offset !== 0) {
-      for (const rejection of r.partial.rejections) {
-        const line = rejection.line + offset;
-        rejection.message = rejection.message.replace(/^line \d+: /, `line ${line}: `);
-        rejection.line = line;
-      }
-    }
+  const totals = combineTotals([first.totals, ...done.map((r) => r.totals)]);
+  // Rejections carry lines of their range (header = line 1): importCells makes them the file's.
+  const aggregator = first.aggregator;
+  let lineFeedsBefore = first.lineFeeds;
+  for (let i = 0; i < done.length; i++) {
+    const r = done[i]!;
+    aggregator.importCells(r.cells, lineFeedsBefore - 1);
     lineFeedsBefore += r.lineFeeds;
-  });
-
-  const merged = mergePartials(done.map((r) => r.partial));
-  const books = new CostAggregator();
-  books.finishFile({ fileName, format: done[0]!.format, container: 'csv' }, combineTotals(done.map((r) => r.totals)));
-  const { files, recordsRead, sourceTotals } = books.toPartial();
-  const periods = Object.fromEntries(Object.entries(merged.periods).sort(([a], [b]) => a.localeCompare(b)));
-  return { ...merged, files, recordsRead, sourceTotals, periods };
+    done[i] = undefined as never; // let its cells go
+  }
+  aggregator.finishFile({ fileName, format: first.format, container: 'csv' }, totals);
+  return aggregator.toPartial({ release: true });
 }

@@ -1,3 +1,4 @@
+/// <reference path="./papaparse.d.ts" />
 /**
  * CSV records with line numbers, parsed by papaparse's core (~4x csv-parse on billing exports),
  * with csv-parse (`CsvReader`) taking over for whatever papaparse might read differently.

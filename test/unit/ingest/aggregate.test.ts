@@ -105,3 +105,55 @@ describe('CostAggregator', () => {
     expect(total - team).toBe(-50_000_000_000n); // the untagged S3 credit
   });
 });
+
+describe('CostAggregator: exact sums past 2^53 units, and cells handed between threads', () => {
+  // Amounts around 2^52 units (the aggregator adds small ones as doubles) and far beyond it.
+  const big = (i: number): CostRow =>
+    row({
+      chargeDate: `2026-01-0${1 + (i % 3)}`,
+      resourceId: `i-${i % 4}`,
+      tags: i % 2 ? { team: 'web' } : { team: 'data', env: 'prod' },
+      billedCost: 2n ** 52n - 1n - BigInt(i),
+      effectiveCost: (i % 2 ? -1n : 1n) * (2n ** 51n + 12_345n * BigInt(i)),
+      listCost: i % 5 === 0 ? 10n ** 30n + BigInt(i) : i % 7 === 0 ? null : 3n * 2n ** 50n,
+    });
+  const rows = Array.from({ length: 200 }, (_, i) => big(i));
+
+  it('sums every cell exactly', () => {
+    const aggregator = new CostAggregator();
+    for (const r of rows) aggregator.add(r);
+    const partial = aggregator.toPartial();
+    const period = partial.periods['2026-01']!;
+    const sum = (pick: (r: CostRow) => bigint, filter: (r: CostRow) => boolean = () => true) => rows.filter(filter).reduce((s, r) => s + pick(r), 0n);
+    for (const c of period.rollups.cube.map(codec.cube.decode)) {
+      const inCell = (r: CostRow) => r.chargeDate === c.date;
+      expect(c.billed).toBe(sum((r) => r.billedCost, inCell));
+      expect(c.effective).toBe(sum((r) => r.effectiveCost, inCell));
+      expect(c.list).toBe(sum((r) => r.listCost ?? 0n, inCell));
+    }
+    for (const r of period.rollups.resource.map(codec.resource.decode)) {
+      expect(r.list).toBe(sum((x) => x.listCost ?? 0n, (x) => x.resourceId === r.resourceId));
+    }
+    for (const t of period.rollups.tag.map(codec.tag.decode)) {
+      expect(t.effective).toBe(sum((x) => x.effectiveCost, (x) => x.chargeDate === t.date && x.tags[t.key] === t.value));
+    }
+    expect(parseDecimal(period.totals[0]!.billed)).toBe(sum((r) => r.billedCost));
+    expect(parseDecimal(period.totals[0]!.list)).toBe(sum((r) => r.listCost ?? 0n));
+  });
+
+  it('exportCells of a later aggregator, imported, gives the partial of one aggregator over all rows', () => {
+    const all = [...rows, ...ROWS.map((r, i) => ({ ...r, subAccountName: `name ${i}` }))];
+    const whole = new CostAggregator();
+    for (const r of all) whole.add(r);
+    whole.reject('f.csv', { kind: 'rejected', line: 7, code: 'NON_NUMERIC', column: 'BilledCost', value: 'x', message: 'line 7: BilledCost is not a number' });
+    for (const cut of [0, 1, 77, 150, all.length]) {
+      const head = new CostAggregator();
+      const tail = new CostAggregator();
+      for (const r of all.slice(0, cut)) head.add(r);
+      for (const r of all.slice(cut)) tail.add(r);
+      tail.reject('f.csv', { kind: 'rejected', line: 2, code: 'NON_NUMERIC', column: 'BilledCost', value: 'x', message: 'line 2: BilledCost is not a number' });
+      head.importCells(structuredClone(tail.exportCells()), 5);
+      expect(JSON.stringify(head.toPartial({ release: true })), `cut at ${cut}`).toBe(JSON.stringify(whole.toPartial()));
+    }
+  });
+});
