@@ -64,6 +64,7 @@ export function HistoryTable({ ingestions, sources }: { ingestions: Ingestion[];
                     ? totals.map((t) => (
                         <div key={t.currency ?? 'none'} data-currency={t.currency ?? ''} data-value={t.amount}>
                           {money(t.amount, t.currency)}
+                          {t.currency ? null : <span className="muted"> no currency</span>}
                         </div>
                       ))
                     : '—'}
