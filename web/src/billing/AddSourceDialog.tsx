@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { billingRoutes, createSourceRequest } from '#shared/contracts/billing.js';
 import { useApi } from '../app/context.js';
-import { Button, Dialog, Field } from '../ui/index.js';
+import { Button, Dialog, Field, FormError } from '../ui/index.js';
 import { useContractForm } from '../ui/form.js';
 import { billingKeys } from './queries.js';
 import type { BillingSource } from './types.js';
@@ -86,11 +86,7 @@ export function AddSourceDialog({ open, onClose, onCreated }: { open: boolean; o
         <Field label="Default currency" error={errors.defaultCurrency?.message} hint="Optional: used for rows whose export leaves the currency empty (ISO 4217, e.g. USD).">
           {(props) => <input {...props} autoComplete="off" maxLength={3} className="billing-currency-input" {...form.register('defaultCurrency', currencyInput)} />}
         </Field>
-        {errors.root?.server ? (
-          <p className="field-error" role="alert">
-            {errors.root.server.message}
-          </p>
-        ) : null}
+        <FormError message={errors.root?.server?.message} />
       </form>
     </Dialog>
   );

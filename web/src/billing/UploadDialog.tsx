@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { billingRoutes, createUploadRequest } from '#shared/contracts/billing.js';
 import { useApi } from '../app/context.js';
-import { Button, Dialog, Field } from '../ui/index.js';
+import { Button, Dialog, Field, FormError } from '../ui/index.js';
 import { useContractForm } from '../ui/form.js';
 import { fileSize } from './labels.js';
 import { billingKeys } from './queries.js';
@@ -176,11 +176,7 @@ export function UploadDialog({
             <progress max={100} value={phase.step === 'target' ? 0 : phase.step === 'start' ? 100 : (progress ?? 0)} aria-label="Upload progress" />
           </div>
         ) : null}
-        {errors.root?.server ? (
-          <p className="field-error" role="alert">
-            {errors.root.server.message}
-          </p>
-        ) : null}
+        <FormError message={errors.root?.server?.message} />
       </form>
     </Dialog>
   );

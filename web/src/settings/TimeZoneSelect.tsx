@@ -1,4 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
+import { Controller, type Control, type FieldValues, type Path } from 'react-hook-form';
+import { Field } from '../ui/index.js';
 import { zoneOptions, zoneLabel, type ZoneOption } from './timezones.js';
 
 /**
@@ -76,4 +78,45 @@ function filterZones(all: ZoneOption[], filter: string): string[] {
   const needle = filter.trim().toLowerCase().replace(/\s+/g, '_');
   const hits = needle ? all.filter((z) => z.value.toLowerCase().includes(needle) || (z.alias?.toLowerCase().includes(needle) ?? false)) : all;
   return hits.map((z) => z.value);
+}
+
+/** A labelled time-zone field of a react-hook-form form, with its error and hint. */
+export function TimeZoneField<T extends FieldValues>({
+  control,
+  name,
+  error,
+  hint,
+  onPicked,
+}: {
+  control: Control<T>;
+  name: Path<T>;
+  error?: string | undefined;
+  hint?: ReactNode;
+  /** Called on every pick (say, to clear a "saved" notice). */
+  onPicked?: () => void;
+}) {
+  return (
+    <Field label="Time zone" error={error} hint={hint}>
+      {(props) => (
+        <Controller
+          control={control}
+          name={name}
+          render={({ field }) => (
+            <TimeZoneSelect
+              id={props.id}
+              name={field.name}
+              value={(field.value as string | null) ?? ''}
+              onChange={(zone) => {
+                onPicked?.();
+                field.onChange(zone);
+              }}
+              onBlur={field.onBlur}
+              invalid={props['aria-invalid']}
+              describedBy={props['aria-describedby']}
+            />
+          )}
+        />
+      )}
+    </Field>
+  );
 }

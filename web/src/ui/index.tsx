@@ -78,6 +78,16 @@ export function Field({ label, error, hint, children }: { label: string; error?:
   );
 }
 
+/** A form's own error (not a field's): what the API said when it refused the whole request. */
+export function FormError({ message }: { message?: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="field-error" role="alert">
+      {message}
+    </p>
+  );
+}
+
 export function Loading({ label = 'Loading', rows = 3 }: { label?: string; rows?: number }) {
   return (
     <div className="loading" role="status" aria-busy="true" aria-label={label}>

@@ -3,7 +3,7 @@ import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { authRoutes, challengeRequest, loginRequest } from '#shared/contracts/auth.js';
 import { useApi, useSession, useSignedIn } from '../../app/context.js';
-import { Button, Field } from '../../ui/index.js';
+import { Button, Field, FormError } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 
 /** Only paths inside the console, so `?next=` cannot send a user elsewhere after sign-in. */
@@ -59,11 +59,7 @@ function Login({ next, onChallenge }: { next: string; onChallenge: (c: { email: 
       <Field label="Password" error={errors.password?.message}>
         {(props) => <input {...props} type="password" autoComplete="current-password" {...form.register('password')} />}
       </Field>
-      {errors.root?.server ? (
-        <p className="field-error" role="alert">
-          {errors.root.server.message}
-        </p>
-      ) : null}
+      <FormError message={errors.root?.server?.message} />
       <Button type="submit" variant="primary" busy={isSubmitting}>
         Sign in
       </Button>
@@ -100,11 +96,7 @@ function NewPassword({ email, session: challengeSession, next }: { email: string
       <Field label="New password" error={errors.newPassword?.message} hint="At least 12 characters, with upper and lower case letters, a digit and a symbol.">
         {(props) => <input {...props} type="password" autoComplete="new-password" {...form.register('newPassword')} />}
       </Field>
-      {errors.root?.server ? (
-        <p className="field-error" role="alert">
-          {errors.root.server.message}
-        </p>
-      ) : null}
+      <FormError message={errors.root?.server?.message} />
       <Button type="submit" variant="primary" busy={isSubmitting}>
         Set password and sign in
       </Button>

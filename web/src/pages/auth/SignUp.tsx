@@ -2,7 +2,7 @@ import { Link, Navigate, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { authRoutes, signupRequest } from '#shared/contracts/auth.js';
 import { useApi, useSession, useSignedIn } from '../../app/context.js';
-import { Button, Field } from '../../ui/index.js';
+import { Button, Field, FormError } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 
 /** A new organization (tenant) and its first admin, then straight in. */
@@ -47,11 +47,7 @@ export function SignUp() {
           <Field label="Password" error={errors.password?.message} hint="At least 12 characters, with upper and lower case letters, a digit and a symbol.">
             {(props) => <input {...props} type="password" autoComplete="new-password" {...form.register('password')} />}
           </Field>
-          {errors.root?.server ? (
-            <p className="field-error" role="alert">
-              {errors.root.server.message}
-            </p>
-          ) : null}
+          <FormError message={errors.root?.server?.message} />
           <Button type="submit" variant="primary" busy={isSubmitting}>
             Create organization
           </Button>

@@ -6,7 +6,7 @@ import { apiKeyRoutes, createApiKeyRequest, type apiKey as apiKeySchema } from '
 import { userRoutes } from '#shared/contracts/users.js';
 import { Can, useApi, useCan, useMe, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
-import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader } from '../../ui/index.js';
+import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, FormError } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 import { ConfirmDialog } from '../../settings/ConfirmDialog.js';
 import { ROLE_LABELS, ROLE_SUMMARIES, roleLabel } from '../../settings/roles.js';
@@ -305,11 +305,7 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
             </select>
           )}
         </Field>
-        {errors.root?.server ? (
-          <p className="field-error" role="alert">
-            {errors.root.server.message}
-          </p>
-        ) : null}
+        <FormError message={errors.root?.server?.message} />
         <div className="dialog-actions">
           <Button onClick={close}>Cancel</Button>
           <Button type="submit" variant="primary" busy={isSubmitting}>

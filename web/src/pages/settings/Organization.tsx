@@ -1,14 +1,13 @@
 import { useState } from 'react';
-import { Controller } from 'react-hook-form';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { tenantRoutes, updateTenantRequest, type tenant as tenantSchema } from '#shared/contracts/tenants.js';
 import { useApi, useCan, type Me, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
-import { Button, Card, Field, Notice, PageHeader, QueryView } from '../../ui/index.js';
+import { Button, Card, Field, Notice, PageHeader, QueryView, FormError } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 import { zoneLabel } from '../../settings/timezones.js';
-import { TimeZoneSelect } from '../../settings/TimeZoneSelect.js';
+import { TimeZoneField } from '../../settings/TimeZoneSelect.js';
 import '../../settings/settings.css';
 
 type Tenant = z.output<typeof tenantSchema>;
@@ -64,37 +63,8 @@ function OrganizationForm({ tenant }: { tenant: Tenant }) {
         <Field label="Organization name" error={errors.name?.message}>
           {(props) => <input {...props} type="text" autoComplete="organization" {...form.register('name')} />}
         </Field>
-        <Field
-          label="Time zone"
-          error={errors.timezone?.message}
-          hint="Billing periods, budget resets and scheduled reports follow this zone. People can still choose their own display zone."
-        >
-          {(props) => (
-            <Controller
-              control={form.control}
-              name="timezone"
-              render={({ field }) => (
-                <TimeZoneSelect
-                  id={props.id}
-                  name={field.name}
-                  value={field.value ?? ''}
-                  onChange={(zone) => {
-                    setSaved(false);
-                    field.onChange(zone);
-                  }}
-                  onBlur={field.onBlur}
-                  invalid={props['aria-invalid']}
-                  describedBy={props['aria-describedby']}
-                />
-              )}
-            />
-          )}
-        </Field>
-        {errors.root?.server ? (
-          <p className="field-error" role="alert">
-            {errors.root.server.message}
-          </p>
-        ) : null}
+        <TimeZoneField control={form.control} name="timezone" error={errors.timezone?.message} hint="Billing periods, budget resets and scheduled reports follow this zone. People can still choose their own display zone." onPicked={() => setSaved(false)} />
+        <FormError message={errors.root?.server?.message} />
         <div className="form-actions">
           <Button type="submit" variant="primary" busy={isSubmitting} disabled={!isDirty}>
             Save changes

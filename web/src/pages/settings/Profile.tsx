@@ -1,14 +1,13 @@
 import { useState } from 'react';
-import { Controller } from 'react-hook-form';
 import { useQueryClient } from '@tanstack/react-query';
 import { tenantRoutes, updateMeRequest } from '#shared/contracts/tenants.js';
 import { useApi, useMe, useTimeZone, type Me } from '../../app/context.js';
 import { browserTimeZone, formatDateTime } from '../../format.js';
-import { Badge, Button, Card, Field, Notice, PageHeader } from '../../ui/index.js';
+import { Badge, Button, Card, Field, Notice, PageHeader, FormError } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 import { groupPermissions, ROLE_SUMMARIES, roleLabel } from '../../settings/roles.js';
 import { zoneLabel } from '../../settings/timezones.js';
-import { TimeZoneSelect } from '../../settings/TimeZoneSelect.js';
+import { TimeZoneField } from '../../settings/TimeZoneSelect.js';
 import '../../settings/settings.css';
 
 export default function Profile() {
@@ -130,33 +129,8 @@ function ProfileSettings({ me }: { me: Me }) {
             <>No zone saved: dates follow this browser's zone ({zoneLabel(browserTimeZone())}).</>
           )}
         </p>
-        <Field label="Time zone" error={errors.timezone?.message}>
-          {(props) => (
-            <Controller
-              control={form.control}
-              name="timezone"
-              render={({ field }) => (
-                <TimeZoneSelect
-                  id={props.id}
-                  name={field.name}
-                  value={field.value ?? ''}
-                  onChange={(z) => {
-                    setSaved(false);
-                    field.onChange(z);
-                  }}
-                  onBlur={field.onBlur}
-                  invalid={props['aria-invalid']}
-                  describedBy={props['aria-describedby']}
-                />
-              )}
-            />
-          )}
-        </Field>
-        {errors.root?.server ? (
-          <p className="field-error" role="alert">
-            {errors.root.server.message}
-          </p>
-        ) : null}
+        <TimeZoneField control={form.control} name="timezone" error={errors.timezone?.message} onPicked={() => setSaved(false)} />
+        <FormError message={errors.root?.server?.message} />
         <div className="form-actions">
           <Button type="submit" variant="primary" busy={isSubmitting} disabled={!isDirty}>
             Save

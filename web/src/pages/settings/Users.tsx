@@ -5,7 +5,7 @@ import type { Role } from '#shared/auth/permissions.js';
 import { inviteUserRequest, userRoutes, type user as userSchema } from '#shared/contracts/users.js';
 import { Can, useApi, useCan, useMe, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
-import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader } from '../../ui/index.js';
+import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, FormError } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 import { ConfirmDialog } from '../../settings/ConfirmDialog.js';
 import { ROLE_OPTIONS, ROLE_SUMMARIES, roleLabel } from '../../settings/roles.js';
@@ -259,11 +259,7 @@ function InviteDialog({ open, onClose, onInvited }: { open: boolean; onClose: ()
             </select>
           )}
         </Field>
-        {errors.root?.server ? (
-          <p className="field-error" role="alert">
-            {errors.root.server.message}
-          </p>
-        ) : null}
+        <FormError message={errors.root?.server?.message} />
         <div className="dialog-actions">
           <Button onClick={close}>Cancel</Button>
           <Button type="submit" variant="primary" busy={isSubmitting}>
