@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8';
 import { own } from '../parse/cells.js';
 import type { CostRow, RowRejection, SourceTotals } from '../parse/index.js';
 import { addAmounts, DIMENSIONS, NONE, zeroAmounts, type Amounts, type RollupKind } from '#shared/costs/rollups.js';
@@ -66,7 +67,10 @@ interface ResourceCell extends Sums {
 interface PeriodAggregate {
   cube: Map<string, CubeCell>;
   tagSets: Map<string, TagSetCell>;
-  resources: Map<string, ResourceCell>;
+  /** Resource cells by currency, then id (the id is held once: key and cell share it). */
+  resources: Map<string, Map<string, ResourceCell>>;
+  /** Every resource cell, in the order they were created (the partial's order). */
+  resourceOrder: ResourceCell[];
   accountNames: Map<string, string>;
 }
 
@@ -119,14 +123,22 @@ export interface PartialAggregate {
   periods: Record<string, { rollups: Record<RollupKind, unknown[][]>; accountNames: Record<string, string>; totals: Array<{ currency: string; rows: number; billed: string; effective: string; list: string }> }>;
 }
 
+/** One period's held cells as flat arrays: cube cells (11 values each), tag-set cells (6), resource cells (8), account names (2). */
+interface PeriodCells {
+  cube: unknown[];
+  tagSets: unknown[];
+  resources: unknown[];
+  accountNames: string[];
+}
+
 /**
- * The held cells of an aggregator, compact and structured-cloneable (flat arrays of strings,
- * BigInts and numbers): how a range worker hands its cells to the thread that merges them
- * (`exportCells` / `importCells`), without the rollup rows a partial would derive from them.
+ * The held cells of an aggregator, compact: how a range worker hands its cells to the thread
+ * that merges them (`exportCells` / `importCells`), without the rollup rows a partial would
+ * derive from them. Each period's cells are V8-serialized bytes (off the heap, a fraction of
+ * the objects' size), read back only when that period is merged.
  */
 export interface CellDump {
-  /** Per period: cube cells (11 values each), tag-set cells (6), resource cells (8), account names (2). */
-  periods: Array<{ period: string; cube: unknown[]; tagSets: unknown[]; resources: unknown[]; accountNames: string[] }>;
+  periods: Array<{ period: string; bytes: Uint8Array }>;
   rowsRejected: number;
   rejections: Rejection[];
 }
@@ -182,8 +194,14 @@ export class CostAggregator {
 
   private period(period: string): PeriodAggregate {
     let p = this.periods.get(period);
-    if (!p) this.periods.set(own(period), (p = { cube: new Map(), tagSets: new Map(), resources: new Map(), accountNames: new Map() }));
+    if (!p) this.periods.set(own(period), (p = { cube: new Map(), tagSets: new Map(), resources: new Map(), resourceOrder: [], accountNames: new Map() }));
     return p;
+  }
+
+  private resourcesIn(p: PeriodAggregate, currency: string): Map<string, ResourceCell> {
+    let byId = p.resources.get(currency);
+    if (!byId) p.resources.set(currency, (byId = new Map()));
+    return byId;
   }
 
   private tagsKey(tags: Readonly<Record<string, string>>): string {
@@ -228,11 +246,13 @@ export class CostAggregator {
 
     const resourceId = row.resourceId;
     if (resourceId) {
-      const key = resourceId + SEP + currency;
-      let resource = p.resources.get(key);
+      const byId = this.resourcesIn(p, cube.currency);
+      let resource = byId.get(resourceId);
       if (!resource) {
-        resource = { resourceId: own(resourceId), account: cube.account, service: cube.service, region: cube.region, currency: cube.currency, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 };
-        p.resources.set(own(key), resource);
+        const id = own(resourceId);
+        resource = { resourceId: id, account: cube.account, service: cube.service, region: cube.region, currency: cube.currency, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 };
+        byId.set(id, resource);
+        p.resourceOrder.push(resource);
       }
       addSums(resource, bn, en, ln, billed, effective, list);
     }
@@ -301,12 +321,14 @@ export class CostAggregator {
       }
       p.tagSets.clear();
       const resources: unknown[] = [];
-      for (const r of p.resources.values()) {
+      for (const r of p.resourceOrder) {
         const a = amountsOf(r);
         resources.push(r.resourceId, r.account, r.service, r.region, r.currency, a.billed, a.effective, a.list);
       }
       p.resources.clear();
-      periods.push({ period, cube, tagSets, resources, accountNames: [...p.accountNames].flat() });
+      p.resourceOrder = [];
+      const cells: PeriodCells = { cube, tagSets, resources, accountNames: [...p.accountNames].flat() };
+      periods.push({ period, bytes: serialize(cells) });
     }
     this.periods.clear();
     return { periods, rowsRejected: this.rowsRejected, rejections: this.rejections };
@@ -345,7 +367,7 @@ export class CostAggregator {
     if (!queue) return;
     this.queued.delete(period);
     for (let q = 0; q < queue.length; q++) {
-      const d = queue[q]!;
+      const d = deserialize(queue[q]!.bytes) as PeriodCells;
       queue[q] = undefined as never;
       const zero = { b: 0, e: 0, l: 0 };
       const c = d.cube;
@@ -375,11 +397,12 @@ export class CostAggregator {
       for (let i = 0; i < r.length; i += 8) {
         const resourceId = r[i] as string;
         const currency = this.intern(r[i + 4] as string);
-        const key = resourceId + SEP + currency;
-        let resource = p.resources.get(key);
+        const byId = this.resourcesIn(p, currency);
+        let resource = byId.get(resourceId);
         if (!resource) {
           const [account, service, region] = [r[i + 1], r[i + 2], r[i + 3]].map((s) => this.intern(s as string)) as [string, string, string];
-          p.resources.set(own(key), (resource = { resourceId, account, service, region, currency, billed: 0n, effective: 0n, list: 0n, ...zero }));
+          byId.set(resourceId, (resource = { resourceId, account, service, region, currency, billed: 0n, effective: 0n, list: 0n, ...zero }));
+          p.resourceOrder.push(resource);
         }
         resource.billed += r[i + 5] as bigint;
         resource.effective += r[i + 6] as bigint;
@@ -463,14 +486,17 @@ export class CostAggregator {
       }
       tagCells.clear();
       rollups.tag = tagRows;
-      const resourceRows: unknown[][] = new Array(p.resources.size);
+      const resourceRows: unknown[][] = new Array(p.resourceOrder.length);
       n = 0;
-      for (const r of p.resources.values()) {
+      for (const r of p.resourceOrder) {
         const m = moneyOf(r);
         resourceRows[n++] = [r.resourceId, r.account, r.service, r.region, r.currency, m[0], m[1], m[2]];
       }
       rollups.resource = resourceRows;
-      if (options.release) p.resources.clear();
+      if (options.release) {
+        p.resources.clear();
+        p.resourceOrder = [];
+      }
       periods[period] = {
         rollups,
         accountNames: Object.fromEntries(p.accountNames),

@@ -14,11 +14,11 @@
  * check needs every row), gzip, Parquet or a quoted header -- the file is read again on this
  * thread, which gives the exact result or error.
  *
- * This thread reads range 0 itself; each other range has a worker thread (with a small young
- * generation: `resourceLimits`), which posts its cells compactly (`CostAggregator.exportCells`)
- * and exits. They are merged into range 0's aggregator in range order (`importCells`), so the
- * cells come out in the order of one reader, and the partial is written once, releasing cells
- * as it goes.
+ * This thread reads range 0 itself; each other range has a worker thread (young and old
+ * generations capped: `resourceLimits`), which posts its cells compactly
+ * (`CostAggregator.exportCells`: V8-serialized bytes per period) and exits. They are merged into
+ * range 0's aggregator in range order (`importCells`), one period at a time as the partial is
+ * written, so the cells come out in the order of one reader, and cells are released as they go.
  */
 import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';

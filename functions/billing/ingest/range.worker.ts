@@ -14,4 +14,7 @@ async function run(): Promise<RangeResult> {
   return { ...rest, cells: aggregator.exportCells() };
 }
 
-parentPort!.postMessage(await run());
+const result = await run();
+// The cells' bytes are moved, not copied, when they own their whole buffer.
+const transfer = result.ok ? result.cells.periods.map((p) => p.bytes).filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength).map((b) => b.buffer as ArrayBuffer) : [];
+parentPort!.postMessage(result, transfer);
