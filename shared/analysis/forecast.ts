@@ -1,5 +1,5 @@
 import { addDays } from '../costs/dates.js';
-import { mean, median, normalQuantile, solve } from './stats.js';
+import { mean, median, normalQuantile, quantile, solve, studentQuantile } from './stats.js';
 import type { ForecastMethod } from './constants.js';
 
 /**
@@ -15,9 +15,12 @@ import type { ForecastMethod } from './constants.js';
  * The method is chosen by a rolling-origin backtest on the tenant's own history: up to 8 origins a
  * week apart, each forecasting the next 28 days; the lowest MAPE wins, and seasonal-naive keeps
  * ties. The intervals come from the same backtest: the chosen method's errors, relative to the
- * level at each origin, give a spread per week of horizon (beyond 4 weeks it grows with the square
- * root of the horizon); the spread of a sum of days (the month total) is measured on the backtest's
- * own sums, so the errors' correlation from day to day is in it.
+ * level at each origin, per week of horizon; a day's 80 % and 95 % bounds are the empirical 80th
+ * and 95th percentiles of the absolute errors (month-start charges, rare and large, do not widen
+ * every other day's band as a standard deviation would); beyond 4 weeks the band grows with the
+ * square root of the horizon. The spread of a sum of days (the month total) is measured on the
+ * backtest's own sums, so the errors' correlation from day to day is in it, with Student's t for
+ * the few origins it rests on.
  */
 
 export { FORECAST_METHODS, type ForecastMethod } from './constants.js';
@@ -256,21 +259,27 @@ export function forecast(input: ForecastInput): Forecast {
   const fit = FITS[method](y, input.historyStart);
   const level = n ? levelAt(y, n) : 0;
 
-  // Spread of one day's error per week of horizon, relative to the level.
-  const weekSpread: number[] = [];
+  // Per week of horizon: the 80th and 95th percentiles of one day's absolute error, relative to the level.
+  const weekBands: Array<[number, number]> = [];
   if (chosen && bt) {
     for (let w = 0; w * 7 < bt.horizon; w++) {
-      const values = chosen.errors.flatMap((e) => e.slice(w * 7, w * 7 + 7));
-      weekSpread.push(rms(values));
+      const values = chosen.errors.flatMap((e) => e.slice(w * 7, w * 7 + 7)).map(Math.abs);
+      weekBands.push([quantile(values, 0.8), quantile(values, 0.95)]);
     }
   }
   // Without a backtest: the day-to-day noise of the history, by its robust scale.
   const fallback = n >= 14 ? (1.4826 * median(y.slice(-28).map((v, i, a) => (i >= 7 ? Math.abs(v - a[i - 7]!) : NaN)).filter((v) => !Number.isNaN(v)))) / Math.SQRT2 / level || 0.1 : 0.25;
-  const spreadAt = (h: number) => {
-    if (!weekSpread.length) return fallback * Math.sqrt(Math.max(1, h / 7));
+  /** Half-widths of the 80 % and 95 % bands on day h, relative to the level. */
+  const bandsAt = (h: number): [number, number] => {
+    if (!weekBands.length) {
+      const s = fallback * Math.sqrt(Math.max(1, h / 7));
+      return [Z80 * s, Z95 * s];
+    }
     const w = Math.ceil(h / 7) - 1;
-    if (w < weekSpread.length) return weekSpread[w]!;
-    return weekSpread.at(-1)! * Math.sqrt(h / (weekSpread.length * 7));
+    if (w < weekBands.length) return weekBands[w]!;
+    const grow = Math.sqrt(h / (weekBands.length * 7));
+    const [b80, b95] = weekBands.at(-1)!;
+    return [b80 * grow, b95 * grow];
   };
   const nonNegative = input.nonNegative ?? true;
   const clip = (v: number, f: number) => (nonNegative && f >= 0 ? Math.max(0, v) : v);
@@ -278,14 +287,14 @@ export function forecast(input: ForecastInput): Forecast {
   const points: ForecastPoint[] = [];
   for (let h = 1; h <= input.days; h++) {
     const value = fit(h);
-    const s = spreadAt(h) * level;
+    const [b80, b95] = bandsAt(h).map((b) => b * level) as [number, number];
     points.push({
       date: addDays(start, h - 1),
       value,
-      lower80: clip(value - Z80 * s, value),
-      upper80: value + Z80 * s,
-      lower95: clip(value - Z95 * s, value),
-      upper95: value + Z95 * s,
+      lower80: clip(value - b80, value),
+      upper80: value + b80,
+      lower95: clip(value - Math.max(b80, b95), value),
+      upper95: value + Math.max(b80, b95),
     });
   }
 
@@ -299,8 +308,10 @@ export function forecast(input: ForecastInput): Forecast {
     const total = days.reduce((s, p) => s + p.value, 0);
     const length = days.length;
     let spread: number;
+    let [z80, z95] = [Z80, Z95];
     if (length === 0) spread = 0;
     else if (chosen && bt && bt.origins >= 4) {
+      [z80, z95] = [studentQuantile(0.9, bt.origins - 1), studentQuantile(0.975, bt.origins - 1)];
       const cumulative = (c: number[], k: number) => (k <= 0 ? 0 : c[k - 1]!);
       const h = bt.horizon;
       if (from + length <= h) spread = rms(chosen.cumulativeErrors.map((c) => cumulative(c, from + length) - cumulative(c, from))) * level;
@@ -309,15 +320,15 @@ export function forecast(input: ForecastInput): Forecast {
         spread = rms(chosen.cumulativeErrors.map((c) => cumulative(c, h) - cumulative(c, h - w))) * (length / w) * Math.sqrt((from + length) / h) * level;
       }
     } else {
-      // Fully correlated days: the widest honest bound without a measured one.
-      spread = days.reduce((s, _p, i) => s + spreadAt(from + i + 1) * level, 0);
+      // Fully correlated days: the widest honest bound without a measured one (in standard deviations).
+      spread = days.reduce((s, _p, i) => s + (bandsAt(from + i + 1)[1] / Z95) * level, 0);
     }
     return {
       value: total,
-      lower80: clip(total - Z80 * spread, total),
-      upper80: total + Z80 * spread,
-      lower95: clip(total - Z95 * spread, total),
-      upper95: total + Z95 * spread,
+      lower80: clip(total - z80 * spread, total),
+      upper80: total + z80 * spread,
+      lower95: clip(total - z95 * spread, total),
+      upper95: total + z95 * spread,
     };
   };
 

@@ -14,7 +14,7 @@ import type { AnomalyStore } from './store.js';
  */
 export interface AnalysisDeps {
   costs: CostReader;
-  anomalies: AnomalyStore;
+  anomalies: Pick<AnomalyStore, 'settings' | 'suppressedCauses' | 'upsertDetected'>;
 }
 
 export interface AnalysisResult {
