@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import type { ChildResult } from './ingest/child-report.js';
@@ -28,6 +28,9 @@ import { benchFile, type BenchFile, CACHE_DIR } from './ingest/files.js';
  *   BENCH_INGEST_SIZES=100000,1000000,2000000   row targets (the generator lands within ~0.1%)
  *   BENCH_INGEST_RUNS=1                          runs per measurement; the median rows/s is kept, and the highest RSS
  *   BENCH_INGEST_DIR=<dir>                       where the generated files are cached
+ *   BENCH_INGEST_OURS_ONLY=1                     ours only (DuckDB neither needed nor run: on a loaded machine its
+ *                                                figures would be wrong); ratios against DuckDB's quiet-machine
+ *                                                figures recorded in the README (QUIET_DUCKDB), load average printed
  */
 const SIZES = (process.env.BENCH_INGEST_SIZES ?? '100000,1000000,2000000')
   .split(',')
@@ -40,6 +43,10 @@ const RSS_TARGET_MB = 300;
 const RSS_FLAT_TOLERANCE = 0.1;
 
 if (SIZES.length === 0) throw new Error('BENCH_INGEST_SIZES names no size');
+const OURS_ONLY = process.env.BENCH_INGEST_OURS_ONLY === '1';
+/** DuckDB default-threads rows/s by file rows, measured on a quiet machine (README, Billing ingestion). */
+const QUIET_DUCKDB: Record<number, number> = { 100_095: 123_159, 1_000_385: 354_529, 2_000_301: 408_367 };
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const log = (line: string) => console.log(line);
 const mib = (bytes: number) => bytes / 1024 / 1024;
@@ -74,6 +81,27 @@ log(`sizes ${SIZES.map(fmtInt).join(', ')}; ${RUNS} run(s) per measurement; file
 // DuckDB is not a dependency: its npm package ships native bindings per platform, and a registry
 // that lacks some of them (this project's does) makes `npm ci` refuse the lock file. Install it
 // just for the comparison: npm install --no-save @duckdb/node-api
+if (OURS_ONLY) {
+  await bundleChildren(['ours.child.ts', RANGE_WORKER]);
+  log('ours only (BENCH_INGEST_OURS_ONLY=1): DuckDB not run; ratios against its quiet-machine figures');
+  log('| rows | ours rows/s | ours peak RSS | load average (1/5/15 min) before, after | DuckDB rows/s (quiet) | ours / DuckDB | speed (>= 0.5) | RSS (< 300 MB) |');
+  log('| ---: | ---: | ---: | --- | ---: | ---: | --- | --- |');
+  for (const size of SIZES) {
+    const file = await benchFile(size, log);
+    for await (const _ of createReadStream(file.path, { highWaterMark: 1 << 20 }));
+    const before = loadAverage();
+    const ours = await measure('ours', 'ours.child.ts', [file.path]);
+    const after = loadAverage();
+    if (ours.result.records !== file.rows) throw new Error(`ours read ${ours.result.records} records, the generator wrote ${file.rows}`);
+    const duck = QUIET_DUCKDB[file.rows];
+    const ratio = duck ? ours.rate / duck : NaN;
+    log(
+      `| ${fmtInt(file.rows)} | ${fmtInt(ours.rate)} | ${ours.rssMB.toFixed(0)} MB | ${before}; ${after} | ${duck ? fmtInt(duck) : 'n/a'} | ${duck ? ratio.toFixed(2) : 'n/a'} | ` +
+        `${duck ? (ratio >= SPEED_TARGET ? 'PASS' : 'MISS') : 'n/a'} | ${ours.rssMB < RSS_TARGET_MB ? 'PASS' : 'MISS'} |`,
+    );
+  }
+  process.exit(0);
+}
 try {
   createRequire(import.meta.url).resolve('@duckdb/node-api');
 } catch {
