@@ -2,17 +2,23 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useQueries, type UseQueryResult } from '@tanstack/react-query';
 import type { z } from 'zod';
+import type { ForecastMethod } from '#shared/analysis/constants.js';
+import { SEVERITIES } from '#shared/analysis/constants.js';
+import { analysisRoutes, type costForecast } from '#shared/contracts/analysis.js';
 import { costRoutes, type costBreakdown, type costOverview } from '#shared/contracts/costs.js';
+import { formatSpan, isOpen, seriesLabel, SeverityBadge, SEVERITY_LABELS, type AnomalySummary } from '../anomalies/labels.js';
+import { anomalyKeys, fetchAllAnomalies } from '../anomalies/queries.js';
 import { useApi, useCan } from '../app/context.js';
 import TrendChart, { ChartLegend, type AnomalyMarker, type ForecastPoint, type TrendSeries } from '../charts/TrendChart.js';
 import { ChangeText, formatRange, Freshness, OtherCurrencies, ShareCell, toneOf, useTenantToday } from '../costs/controls.js';
 import { addDays, daysBetween, type Range } from '../costs/dates.js';
-import { formatMoney, formatPercent } from '../format.js';
+import { formatDay, formatMoney, formatMonth, formatPercent } from '../format.js';
 import { Card, EmptyState, ErrorState, Loading, PageHeader, Stat } from '../ui/index.js';
 import './Dashboard.css';
 
 type OverviewData = z.output<typeof costOverview>;
 type Breakdown = z.output<typeof costBreakdown>;
+type Forecast = z.output<typeof costForecast>;
 
 /** Days of daily cost in the trend chart, and services drawn (the rest is "other"). */
 const TREND_DAYS = 90;
@@ -20,20 +26,22 @@ const TREND_SERIES = 5;
 const TOP_SERVICES = 8;
 
 /**
- * The dashboard: where spend stands this month and over the last 30 days, what drives it, and what
- * moved. The four API calls run in parallel (useQueries), never one after another.
+ * The dashboard: where spend stands this month and over the last 30 days, where the month will
+ * end, what drives it, what moved and what jumped. The API calls run in parallel (useQueries),
+ * never one after another.
  *
- * Forecast, savings, anomalies and budgets have their own APIs in later issues: their cards take the
- * data as props (undefined = not available yet) and say so plainly, never with a made-up figure.
+ * Savings and budgets have their own APIs in later issues: their cards take the data as props
+ * (undefined = not available yet) and say so plainly, never with a made-up figure.
  */
 export default function Dashboard() {
   const api = useApi();
+  const can = useCan();
   const today = useTenantToday();
   // Whole days to yesterday: today's data is still arriving.
   const last30: Range = { start: addDays(today, -30), end: today };
   const trendRange: Range = { start: addDays(today, -TREND_DAYS), end: today };
 
-  const [mtd, recent, services, trend] = useQueries({
+  const [mtd, recent, services, trend, forecast, anomalies] = useQueries({
     queries: [
       // No range: the API's month to date in the tenant's time zone, against the equal period before.
       { queryKey: ['costs', 'overview', 'mtd'], queryFn: ({ signal }) => api.call(costRoutes.overview, { signal }) },
@@ -49,8 +57,23 @@ export default function Dashboard() {
         queryKey: ['costs', 'breakdown', 'trend', trendRange],
         queryFn: ({ signal }) => api.call(costRoutes.breakdown, { query: { ...trendRange, groupBy: 'service', granularity: 'daily', top: TREND_SERIES }, signal }),
       },
+      // To the end of this month (the tenant's), with its 80 % and 95 % intervals and backtest error.
+      {
+        queryKey: ['forecast', 'month'],
+        queryFn: ({ signal }) => api.call(analysisRoutes.forecast, { query: { horizon: 'month' }, signal }),
+        enabled: can('forecasts:read'),
+      },
+      // Every anomaly: the open ones for the card, those in the chart's 90 days as markers.
+      { queryKey: anomalyKeys.everything, queryFn: ({ signal }) => fetchAllAnomalies(api, signal), enabled: can('anomalies:read') },
     ],
-  }) as [UseQueryResult<OverviewData>, UseQueryResult<OverviewData>, UseQueryResult<Breakdown>, UseQueryResult<Breakdown>];
+  }) as [
+    UseQueryResult<OverviewData>,
+    UseQueryResult<OverviewData>,
+    UseQueryResult<Breakdown>,
+    UseQueryResult<Breakdown>,
+    UseQueryResult<Forecast>,
+    UseQueryResult<AnomalySummary[]>,
+  ];
 
   const noData =
     mtd.data && recent.data && trend.data && !mtd.data.dataUpdatedAt && !recent.data.dataUpdatedAt && !trend.data.dataUpdatedAt && trend.data.rows.length === 0;
@@ -62,7 +85,19 @@ export default function Dashboard() {
         description="Where your cloud spend stands, what drives it and what changed."
         actions={mtd.data && !noData ? <Freshness estimated={mtd.data.estimated} dataUpdatedAt={mtd.data.dataUpdatedAt ?? recent.data?.dataUpdatedAt ?? null} /> : null}
       />
-      {noData ? <NoBillingData /> : <Overview mtd={mtd} recent={recent} services={services} trend={trend} trendRange={trendRange} />}
+      {noData ? (
+        <NoBillingData />
+      ) : (
+        <Overview
+          mtd={mtd}
+          recent={recent}
+          services={services}
+          trend={trend}
+          trendRange={trendRange}
+          forecast={can('forecasts:read') ? forecast : undefined}
+          anomalies={can('anomalies:read') ? anomalies : undefined}
+        />
+      )}
     </>
   );
 }
@@ -74,13 +109,19 @@ function Overview({
   services,
   trend,
   trendRange,
+  forecast,
+  anomalies,
 }: {
   mtd: UseQueryResult<OverviewData>;
   recent: UseQueryResult<OverviewData>;
   services: UseQueryResult<Breakdown>;
   trend: UseQueryResult<Breakdown>;
   trendRange: Range;
+  /** undefined: the caller may not read forecasts (or anomalies). */
+  forecast: UseQueryResult<Forecast> | undefined;
+  anomalies: UseQueryResult<AnomalySummary[]> | undefined;
 }) {
+  const forecastToMonthEnd = forecast?.data && forecast.data.dataThrough !== null ? forecast.data : undefined;
   return (
     <>
       {mtd.data ? <OtherCurrencies shown={mtd.data.currency} currencies={mtd.data.currencies} /> : null}
@@ -116,12 +157,18 @@ function Overview({
             />
           )}
         </StatFor>
-        <ForecastStat />
+        {forecast ? (
+          <StatFor query={forecast} label="Month-end forecast">
+            {(f) => <ForecastStat forecast={f.dataThrough === null ? null : f} />}
+          </StatFor>
+        ) : (
+          <ForecastStat />
+        )}
         <SavingsStat />
       </div>
 
       <Card
-        title={`Daily cost, last ${TREND_DAYS} days`}
+        title={forecastToMonthEnd ? `Daily cost, last ${TREND_DAYS} days and forecast to month end` : `Daily cost, last ${TREND_DAYS} days`}
         actions={
           <Link to={`/costs/explorer?start=${trendRange.start}&end=${trendRange.end}&granularity=daily&chart=area`} className="muted">
             Open in cost explorer
@@ -129,7 +176,7 @@ function Overview({
         }
       >
         <DataView query={trend} rows={8} isEmpty={(b) => b.rows.length === 0} empty={<EmptyState title="No spend in the last 90 days" />}>
-          {(b) => <Trend breakdown={b} />}
+          {(b) => <Trend breakdown={b} forecast={forecastToMonthEnd} anomalies={anomalies?.data} range={trendRange} />}
         </DataView>
       </Card>
 
@@ -147,7 +194,7 @@ function Overview({
       </div>
 
       <div className="grid grid-2">
-        <AnomaliesCard />
+        {anomalies ? <AnomaliesCard query={anomalies} /> : <AnomaliesCard />}
         <BudgetsCard />
       </div>
     </>
@@ -184,9 +231,20 @@ function StatFor<T>({ query, label, children }: { query: UseQueryResult<T>; labe
   return <>{children(query.data)}</>;
 }
 
-function Trend({ breakdown: b, forecast, anomalies }: { breakdown: Breakdown; forecast?: ForecastPoint[]; anomalies?: AnomalyMarker[] }) {
+function Trend({ breakdown: b, forecast, anomalies, range }: { breakdown: Breakdown; forecast?: Forecast; anomalies?: AnomalySummary[]; range: Range }) {
   const series: TrendSeries[] = b.rows.map((r) => ({ key: r.key, name: r.name, points: r.points }));
   if (b.other) series.push({ key: '(other)', name: `Other (${b.other.count} services)`, points: b.other.points, other: true });
+  // The forecast continues the chart only when it forecasts the same spend (metric and currency).
+  const sameSpend = forecast && forecast.currency === b.currency && forecast.metric === b.metric;
+  const points: ForecastPoint[] | undefined = sameSpend ? forecast.points : undefined;
+  // Anomalies that started in the chart's days and still count (not ignored), oldest first.
+  const shown = (anomalies ?? []).filter((a) => a.status !== 'ignored' && a.startDate >= range.start && a.startDate < range.end).sort((x, y) => (x.startDate < y.startDate ? -1 : 1));
+  const markers: AnomalyMarker[] = shown.map((a) => ({
+    date: a.startDate,
+    endDate: a.endDate,
+    href: `/anomalies/${encodeURIComponent(a.id)}`,
+    label: `Anomaly in ${seriesLabel(a)}, ${formatSpan(a.startDate, a.endDate)}: ${formatMoney(a.impact, a.currency)} above expected`,
+  }));
   return (
     <>
       <TrendChart
@@ -194,11 +252,43 @@ function Trend({ breakdown: b, forecast, anomalies }: { breakdown: Breakdown; fo
         currency={b.currency}
         granularity={b.granularity}
         kind="area"
-        forecast={forecast}
-        anomalies={anomalies}
-        label={`Daily ${b.metric} cost by service from ${formatRange(b)}, total ${formatMoney(b.total, b.currency)}`}
+        forecast={points}
+        anomalies={markers}
+        label={`Daily ${b.metric} cost by service from ${formatRange(b)}, total ${formatMoney(b.total, b.currency)}${points?.length ? `, then the forecast to ${formatRange({ start: forecast!.start, end: forecast!.end })}` : ''}`}
       />
       <ChartLegend series={series} />
+      {points?.length ? (
+        <ul className="chart-legend dashboard-forecast-legend" aria-label="Forecast legend" data-testid="forecast-legend">
+          <li>
+            <span className="swatch dashboard-swatch-forecast" />
+            Forecast from {formatDay(forecast!.start, { month: 'short', day: 'numeric' })}
+          </li>
+          <li>
+            <span className="swatch chart-swatch-forecast-80" />
+            80 % range
+          </li>
+          <li>
+            <span className="swatch chart-swatch-forecast-95" />
+            95 % range
+          </li>
+        </ul>
+      ) : null}
+      {shown.length ? (
+        <div className="dashboard-chart-anomalies">
+          <span className="muted">Anomalies in this period:</span>
+          <ul aria-label="Anomalies in this period" data-testid="chart-anomalies">
+            {shown.map((a) => (
+              <li key={a.id}>
+                <span className="swatch chart-swatch-marker" />
+                <Link to={`/anomalies/${encodeURIComponent(a.id)}`} data-anomaly-id={a.id}>
+                  {formatSpan(a.startDate, a.endDate)} · {a.dimensionName}
+                </Link>{' '}
+                <span className="num">+{formatMoney(a.impact, a.currency)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
     </>
   );
 }
@@ -289,19 +379,46 @@ function TopMovers({ overview: o }: { overview: OverviewData }) {
   );
 }
 
+const METHOD_LABELS: Record<ForecastMethod, string> = {
+  seasonalNaive: 'Seasonal naive (same weekday last week)',
+  trendWeekly: 'Trend with weekly pattern',
+  holtWinters: 'Holt-Winters',
+  mean: 'Daily average',
+};
+
 /**
- * Month-end forecast with its interval. `forecast` undefined: the forecasting API is not available
- * yet (a later issue wires it); null: it answered that there is not enough history.
+ * Month-end forecast with its 80 % interval, the method the backtest chose and its error (MAPE).
+ * `forecast` undefined: the caller may not read forecasts; null: no cost data to forecast from yet.
  */
-export function ForecastStat({ forecast }: { forecast?: { amount: string; lower: string; upper: string; currency: string } | null }) {
-  if (forecast === undefined) return <Stat testId="stat-forecast" label="Month-end forecast" value={<span className="muted">—</span>} detail="Forecasting is not set up yet" />;
-  if (forecast === null) return <Stat testId="stat-forecast" label="Month-end forecast" value={<span className="muted">—</span>} detail="A forecast appears once 30 days of data are in" />;
+export function ForecastStat({ forecast }: { forecast?: Forecast | null }) {
+  if (forecast === undefined) return <Stat testId="stat-forecast" label="Month-end forecast" value={<span className="muted">—</span>} detail="Your role cannot see forecasts" />;
+  if (forecast === null) return <Stat testId="stat-forecast" label="Month-end forecast" value={<span className="muted">—</span>} detail="A forecast appears once billing data is in" />;
+  const { month, currency, backtest } = forecast;
+  const runnerUp = backtest.seasonalNaiveMape !== null && forecast.method !== 'seasonalNaive' ? `; seasonal naive: ${formatPercent(backtest.seasonalNaiveMape)}` : '';
+  const explanation = [
+    `95 % range ${formatMoney(month.lower95, currency)} – ${formatMoney(month.upper95, currency)}.`,
+    `Includes ${formatMoney(month.actual, currency)} month to date.`,
+    forecast.method === 'mean'
+      ? 'Too little history to backtest: a daily average.'
+      : `Chosen by backtesting ${backtest.origins} forecasts of ${backtest.horizonDays} days on your own history (error ${formatPercent(backtest.mape)}${runnerUp}).`,
+  ].join(' ');
   return (
     <Stat
       testId="stat-forecast"
-      label="Month-end forecast"
-      value={formatMoney(forecast.amount, forecast.currency)}
-      detail={`Likely ${formatMoney(forecast.lower, forecast.currency)} – ${formatMoney(forecast.upper, forecast.currency)}`}
+      label={`Month-end forecast · ${formatMonth(`${month.period}-01`)}`}
+      value={<span data-testid="forecast-total">{formatMoney(month.forecast, currency)}</span>}
+      detail={
+        <span title={explanation} className="dashboard-forecast-detail">
+          <span data-testid="forecast-interval">
+            80 % likely {formatMoney(month.lower80, currency)} – {formatMoney(month.upper80, currency)}
+          </span>
+          <span data-testid="forecast-method">
+            {METHOD_LABELS[forecast.method]}
+            {forecast.method === 'mean' ? ' · not backtested' : ` · MAPE ${formatPercent(backtest.mape)}`}
+          </span>
+          <span className="visually-hidden">{explanation}</span>
+        </span>
+      }
     />
   );
 }
@@ -312,24 +429,69 @@ export function SavingsStat({ savings }: { savings?: { amount: string; currency:
   return <Stat testId="stat-savings" label="Potential monthly savings" value={formatMoney(savings.amount, savings.currency)} detail={`${savings.count} open recommendations`} tone="down" />;
 }
 
-export function AnomaliesCard({ anomalies }: { anomalies?: Array<{ id: string; title: string; date: string; impact: string; currency: string }> }) {
+/** Open anomalies (active or acknowledged): how many of each severity, the three costliest, a way in. */
+export function AnomaliesCard({ query }: { query?: UseQueryResult<AnomalySummary[]> }) {
+  const open = query?.data?.filter(isOpen) ?? [];
   return (
-    <Card title="Open anomalies">
-      {anomalies === undefined ? (
-        <EmptyState title="Anomaly detection is not set up yet">Unusual spikes in spend will be listed here, with their cost impact.</EmptyState>
-      ) : anomalies.length === 0 ? (
-        <EmptyState title="No open anomalies" />
+    <Card
+      title="Open anomalies"
+      actions={
+        query ? (
+          <Link to="/anomalies" className="muted">
+            All anomalies
+          </Link>
+        ) : undefined
+      }
+    >
+      {query === undefined ? (
+        <EmptyState title="Anomalies are not available to your role" />
       ) : (
-        <ul className="dashboard-list">
-          {anomalies.map((a) => (
-            <li key={a.id}>
-              <span>{a.title}</span>
-              <span className="num">{formatMoney(a.impact, a.currency)}</span>
-            </li>
-          ))}
-        </ul>
+        <DataView
+          query={query}
+          isEmpty={(all) => all.filter(isOpen).length === 0}
+          empty={
+            <div data-testid="anomalies-card-empty">
+              <EmptyState title="No open anomalies">Daily spend is checked after every ingestion and once a day; nothing unusual is waiting for you.</EmptyState>
+            </div>
+          }
+        >
+          {() => <OpenAnomalies open={open} />}
+        </DataView>
       )}
     </Card>
+  );
+}
+
+function OpenAnomalies({ open }: { open: AnomalySummary[] }) {
+  const top = [...open].sort((a, b) => Number(b.impact) - Number(a.impact)).slice(0, 3);
+  const counts = SEVERITIES.map((s) => ({ severity: s, count: open.filter((a) => a.severity === s).length })).reverse();
+  return (
+    <div className="dashboard-anomalies" data-testid="open-anomalies">
+      <p className="dashboard-anomaly-counts">
+        <strong data-testid="open-anomalies-count">{open.length}</strong> open
+        {counts.map((c) => (
+          <span key={c.severity} className={`dashboard-severity-count${c.count ? '' : ' muted'}`} data-severity={c.severity} data-count={c.count}>
+            {c.count} {SEVERITY_LABELS[c.severity].toLowerCase()}
+          </span>
+        ))}
+      </p>
+      <ul className="dashboard-list" aria-label="Costliest open anomalies" data-testid="top-anomalies">
+        {top.map((a) => (
+          <li key={a.id} data-anomaly-id={a.id}>
+            <span className="dashboard-anomaly-title">
+              <SeverityBadge severity={a.severity} />
+              <span>
+                <Link to={`/anomalies/${encodeURIComponent(a.id)}`}>{a.dimensionName}</Link>
+                <span className="muted dashboard-anomaly-when"> · {formatSpan(a.startDate, a.endDate)}</span>
+              </span>
+            </span>
+            <span className="num" data-testid="top-anomaly-impact">
+              +{formatMoney(a.impact, a.currency)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
