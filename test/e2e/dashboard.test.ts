@@ -36,6 +36,27 @@ interface Breakdown {
   other: { count: number; amount: string; share: string | null } | null;
 }
 
+interface Forecast {
+  metric: string;
+  currency: string;
+  method: 'seasonalNaive' | 'trendWeekly' | 'holtWinters' | 'mean';
+  backtest: { mape: string | null };
+  dataThrough: string | null;
+  start: string;
+  end: string;
+  month: { period: string; actual: string; forecast: string; lower80: string; upper80: string; lower95: string; upper95: string };
+  points: Array<{ date: string; amount: string; lower80: string; upper80: string; lower95: string; upper95: string }>;
+}
+interface Anomaly {
+  id: string;
+  status: 'active' | 'acknowledged' | 'resolved' | 'ignored';
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  startDate: string;
+  endDate: string;
+  impact: string;
+  currency: string;
+}
+
 async function apiGet<T>(page: Page, path: string): Promise<T> {
   return page.evaluate(async (p) => {
     const { idToken } = JSON.parse(localStorage.getItem('cloudoptima.session')!) as { idToken: string };
@@ -59,6 +80,19 @@ async function tenantToday(page: Page): Promise<string> {
 }
 const daysBefore = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 
+const percent = (p: string) => new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(Number(p) / 100);
+
+async function allAnomalies(page: Page): Promise<Anomaly[]> {
+  const all: Anomaly[] = [];
+  let cursor: string | null = null;
+  do {
+    const answer: { items: Anomaly[]; nextCursor: string | null } = await apiGet(page, `/v1/anomalies?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    all.push(...answer.items);
+    cursor = answer.nextCursor;
+  } while (cursor);
+  return all;
+}
+
 const texts = (page: Page, selector: string) => page.locator(selector).allTextContents().then((t) => t.map((s) => s.trim()));
 
 async function waitForDashboard(page: Page) {
@@ -69,13 +103,13 @@ async function waitForDashboard(page: Page) {
 }
 
 describe('the dashboard', () => {
-  it('shows the demo data exactly as the cost API answers it, with its four calls in parallel', async () => {
+  it('shows the demo data exactly as the cost, forecast and anomaly APIs answer it, with its calls in parallel', async () => {
     const { page, context, errors } = await openConsole(browser);
     await signIn(page, DEMO_USERS.finops_manager);
-    // Measure from a fresh load of the dashboard: every cost call must start before any answers.
+    // Measure from a fresh load of the dashboard: every call must start before any answers.
     const calls: Array<{ url: string; started: number; finished?: number }> = [];
     page.on('request', (r) => {
-      if (r.url().includes('/v1/costs/')) calls.push({ url: r.url(), started: performance.now() });
+      if (/\/v1\/(costs\/|forecast|anomalies)/.test(r.url())) calls.push({ url: r.url(), started: performance.now() });
     });
     page.on('requestfinished', (r) => {
       const call = calls.find((c) => c.url === r.url() && c.finished === undefined);
@@ -84,7 +118,9 @@ describe('the dashboard', () => {
     await page.goto('/');
     await waitForDashboard(page);
 
-    expect(calls.map((c) => new URL(c.url).pathname).sort()).toEqual(['/v1/costs/breakdown', '/v1/costs/breakdown', '/v1/costs/overview', '/v1/costs/overview']);
+    await page.getByTestId('forecast-total').waitFor();
+    await page.getByTestId('open-anomalies').waitFor();
+    expect(calls.map((c) => new URL(c.url).pathname).sort()).toEqual(['/v1/anomalies', '/v1/costs/breakdown', '/v1/costs/breakdown', '/v1/costs/overview', '/v1/costs/overview', '/v1/forecast']);
     const lastStart = Math.max(...calls.map((c) => c.started));
     const firstFinish = Math.min(...calls.map((c) => c.finished ?? Infinity));
     expect(lastStart).toBeLessThan(firstFinish);
@@ -132,17 +168,68 @@ describe('the dashboard', () => {
 
     // The trend chart draws one area per service shown plus "other".
     const trend = await apiGet<Breakdown>(page, `/v1/costs/breakdown?start=${daysBefore(today, 90)}&end=${today}&groupBy=service&granularity=daily&top=5`);
-    expect(await page.locator('.trend-chart .recharts-area').count()).toBe(trend.rows.length + (trend.other ? 1 : 0));
-    expect(await texts(page, '.chart-legend li')).toEqual([...trend.rows.map((r) => r.name), ...(trend.other ? [`Other (${trend.other.count} services)`] : [])]);
+    // (the forecast's two bands are areas too, drawn apart from the services')
+    expect(await page.locator('.trend-chart .recharts-area:not(.chart-forecast-80):not(.chart-forecast-95)').count()).toBe(trend.rows.length + (trend.other ? 1 : 0));
+    expect(await texts(page, '.chart-legend[aria-label="Legend"] li')).toEqual([...trend.rows.map((r) => r.name), ...(trend.other ? [`Other (${trend.other.count} services)`] : [])]);
 
     // Freshness, and honest cards for what has no API yet (no made-up figures).
     const freshness = await page.getByTestId('freshness').textContent();
     expect(freshness).toContain('Data updated');
     if (mtd.estimated) expect(freshness).toContain('Estimated');
-    expect(await page.getByTestId('stat-forecast').textContent()).toContain('not set up yet');
     expect(await page.getByTestId('stat-savings').textContent()).toContain('No recommendations yet');
     expect(await page.getByText('Budgets: none yet').count()).toBe(1);
     expect(await page.getByTestId('no-billing-data').count()).toBe(0);
+
+    // The month-end forecast: GET /v1/forecast's month total, its 80 % interval, method and error.
+    const forecast = await apiGet<Forecast>(page, '/v1/forecast?horizon=month');
+    expect(forecast.dataThrough).not.toBeNull();
+    expect(Number(forecast.month.forecast)).toBeGreaterThan(0);
+    expect((await page.getByTestId('forecast-total').textContent())?.trim()).toBe(money(forecast.month.forecast, forecast.currency));
+    expect((await page.getByTestId('forecast-interval').textContent())?.trim()).toBe(
+      `80 % likely ${money(forecast.month.lower80, forecast.currency)} – ${money(forecast.month.upper80, forecast.currency)}`,
+    );
+    const method = await page.getByTestId('forecast-method').textContent();
+    if (forecast.method !== 'mean' && forecast.backtest.mape !== null) expect(method).toContain(`MAPE ${percent(forecast.backtest.mape)}`);
+    const explanation = await page.getByTestId('stat-forecast').locator('[title]').getAttribute('title');
+    expect(explanation).toContain(`95 % range ${money(forecast.month.lower95, forecast.currency)} – ${money(forecast.month.upper95, forecast.currency)}`);
+    expect(explanation).toContain(`${money(forecast.month.actual, forecast.currency)} month to date`);
+
+    // The forecast continues the trend chart to the month end, with its 95 % and 80 % bands.
+    expect(forecast.points.length).toBeGreaterThan(0);
+    expect(await page.locator('.trend-chart .chart-forecast-95').count()).toBe(1);
+    expect(await page.locator('.trend-chart .chart-forecast-80').count()).toBe(1);
+    expect(await page.locator('.trend-chart .chart-forecast-line').count()).toBe(1);
+    const figure = page.locator('.trend-chart').first();
+    expect(await figure.getAttribute('data-forecast-points')).toBe(String(forecast.points.length));
+    expect(await figure.getAttribute('data-last-date')).toBe(forecast.points.at(-1)!.date);
+    // The last forecast day's tooltip: the forecast and both ranges as the API answers them.
+    const plot = (await page.locator('.trend-chart .recharts-surface').first().boundingBox())!;
+    await page.mouse.move(plot.x + plot.width - 10, plot.y + plot.height * 0.5);
+    const lastPoint = forecast.points.at(-1)!;
+    await expect.poll(() => page.locator('.chart-tooltip').textContent().catch(() => '')).toContain(`Forecast${money(lastPoint.amount, forecast.currency)}`);
+    const tip = await page.locator('.chart-tooltip').textContent();
+    expect(tip).toContain(`80 % range${money(lastPoint.lower80, forecast.currency)} – ${money(lastPoint.upper80, forecast.currency)}`);
+    expect(tip).toContain(`95 % range${money(lastPoint.lower95, forecast.currency)} – ${money(lastPoint.upper95, forecast.currency)}`);
+
+    // Anomaly markers: one per anomaly (not ignored) that started in the chart's 90 days, oldest first.
+    const anomalies = await allAnomalies(page);
+    const inChart = anomalies
+      .filter((a) => a.status !== 'ignored' && a.startDate >= daysBefore(today, 90) && a.startDate < today)
+      .sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
+    expect(inChart.length, 'the demo injects spikes in the last 90 days').toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="chart-anomaly-marker"]').evaluateAll((m) => m.map((g) => g.getAttribute('data-date')))).toEqual(inChart.map((a) => a.startDate));
+    expect(await page.locator('[data-testid="chart-anomalies"] a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(inChart.map((a) => `/anomalies/${a.id}`));
+
+    // Open anomalies (active or acknowledged): the count, per severity, and the three costliest.
+    const open = anomalies.filter((a) => a.status === 'active' || a.status === 'acknowledged');
+    expect((await page.getByTestId('open-anomalies-count').textContent())?.trim()).toBe(String(open.length));
+    for (const severity of ['low', 'medium', 'high', 'critical'] as const) {
+      expect(await page.locator(`.dashboard-severity-count[data-severity="${severity}"]`).getAttribute('data-count')).toBe(String(open.filter((a) => a.severity === severity).length));
+    }
+    const top3 = [...open].sort((a, b) => Number(b.impact) - Number(a.impact)).slice(0, 3);
+    expect(await page.locator('[data-testid="top-anomalies"] li').evaluateAll((li) => li.map((l) => l.getAttribute('data-anomaly-id')))).toEqual(top3.map((a) => a.id));
+    expect(await texts(page, '[data-testid="top-anomaly-impact"]')).toEqual(top3.map((a) => `+${money(a.impact, a.currency)}`));
+    expect(await page.getByRole('link', { name: 'All anomalies' }).getAttribute('href')).toBe('/anomalies');
 
     // The tooltip shows a day's exact figures.
     const box = (await page.locator('.trend-chart .recharts-surface').first().boundingBox())!;
@@ -152,6 +239,13 @@ describe('the dashboard', () => {
 
     await page.mouse.move(0, 0);
     await screenshot(page, 'dashboard');
+
+    // A marker on the chart opens its anomaly.
+    const marker = inChart.at(-1)!;
+    await page.locator(`[data-testid="chart-anomaly-marker"][data-date="${marker.startDate}"]`).click();
+    await page.waitForURL(new RegExp(`/anomalies/${marker.id}$`));
+    await page.getByTestId('anomaly-impact').waitFor({ timeout: 15_000 });
+    expect((await page.getByTestId('anomaly-impact').textContent())?.trim()).toBe(money(marker.impact, marker.currency));
     expect(errors).toEqual([]);
     await context.close();
   });

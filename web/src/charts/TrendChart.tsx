@@ -118,7 +118,7 @@ export default function TrendChart({ series, currency, granularity, kind = 'area
   const colors = series.map(colorOf);
 
   return (
-    <figure className="trend-chart" aria-describedby={descriptionId}>
+    <figure className="trend-chart" aria-describedby={descriptionId} data-first-date={data[0]?.date} data-last-date={data.at(-1)?.date} data-forecast-points={forecast?.length ?? 0}>
       <figcaption id={descriptionId} className="visually-hidden">
         {label}
       </figcaption>
