@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { ENTITY_ID_MESSAGE, ENTITY_ID_PATTERN } from '../ids.js';
 
 /** Building blocks every contract shares: ids, pagination, list and error shapes. */
 
-export const entityId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "-" or "_"');
+export const entityId = z.string().regex(ENTITY_ID_PATTERN, ENTITY_ID_MESSAGE);
 
 export const idParams = z.object({ id: entityId });
 
