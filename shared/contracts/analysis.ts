@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { ANOMALY_FEEDBACK, ANOMALY_STATUSES, FORECAST_METHODS, MONITORS, SEVERITIES } from '../analysis/constants.js';
 import { isCalendarDate, MAX_YEAR, MIN_YEAR } from '../costs/dates.js';
-import { isTagDimension, type Filter, type FilterDimension } from '../costs/plan.js';
-import { DIMENSIONS } from '../costs/rollups.js';
 import { defineRoute } from '../http/route.js';
+import { checkFilterKeys, dimensionFilterShape, filtersOf } from './filters.js';
 import { entityId, isoDateTime, listOf, pageQuery } from './common.js';
 
 /**
@@ -97,26 +96,17 @@ export const updateAnomalyRequest = z
 
 // ---- Forecast ----
 
-const FILTER_VALUE_MAX = 256;
-const FILTER_VALUES_MAX = 100;
-const TAG_KEY_MAX = 128;
-const FILTER_KEY = /^filter\[(.*)\]$/s;
 export const MAX_FORECAST_DAYS = 365;
-
-const filterValues = (dimension: string) =>
-  z
-    .union([z.string().max(FILTER_VALUE_MAX), z.array(z.string().max(FILTER_VALUE_MAX)).min(1).max(FILTER_VALUES_MAX)])
-    .transform((v) => [...new Set(Array.isArray(v) ? v : [v])])
-    .optional()
-    .describe(`Only spend whose ${dimension} is one of these values (repeat the parameter for OR); empty matches "(none)"`);
 
 const forecastShape = {
   horizon: z.enum(['month', 'quarter', 'days']).default('month').describe('To the end of this month, of this quarter, or `days` days from today'),
   days: z.coerce.number().int().min(1).max(MAX_FORECAST_DAYS).optional().describe(`With horizon=days: how many days (1-${MAX_FORECAST_DAYS})`),
   metric: z.enum(['billed', 'effective']).default('billed').describe('billed (invoice) or effective (amortized, after discounts) cost'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').optional().describe('Default: the currency with the most spend'),
-  ...(Object.fromEntries(DIMENSIONS.map((d) => [`filter[${d}]`, filterValues(d)])) as Record<`filter[${(typeof DIMENSIONS)[number]}]`, ReturnType<typeof filterValues>>),
+  ...dimensionFilterShape,
 };
+
+const FORECAST_KEYS = new Set(Object.keys(forecastShape));
 
 /** The cost APIs' filter grammar: filter[<dimension>] and filter[tag:<key>], OR within, AND across. */
 export const forecastQuery = z
@@ -124,19 +114,7 @@ export const forecastQuery = z
   .catchall(z.unknown())
   .superRefine(
     (query, ctx) => {
-      for (const [key, value] of Object.entries(query)) {
-        if (key in forecastShape) continue;
-        const dimension = FILTER_KEY.exec(key)?.[1];
-        if (dimension === undefined) ctx.addIssue({ code: 'unrecognized_keys', keys: [key], path: [], input: query });
-        else if (!isTagDimension(dimension)) {
-          ctx.addIssue({ code: 'custom', path: [key], message: `unknown filter dimension "${dimension.slice(0, 40)}": use filter[<dimension>] with one of ${DIMENSIONS.join(', ')} or tag:<key>`, input: value });
-        } else if (dimension.length - 4 > TAG_KEY_MAX) {
-          ctx.addIssue({ code: 'custom', path: [key], message: `a tag key has at most ${TAG_KEY_MAX} characters`, input: value });
-        } else {
-          const parsed = filterValues(dimension).safeParse(value);
-          for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
-        }
-      }
+      checkFilterKeys(query, FORECAST_KEYS, ctx);
       const { horizon, days } = query as { horizon?: unknown; days?: unknown };
       if (horizon === 'days' && days === undefined) ctx.addIssue({ code: 'custom', path: ['days'], message: 'horizon=days needs days (1-365)', input: days });
       if (horizon !== 'days' && days !== undefined) ctx.addIssue({ code: 'custom', path: ['days'], message: 'days applies only with horizon=days', input: days });
@@ -144,13 +122,7 @@ export const forecastQuery = z
     { when: () => true },
   )
   .transform((query) => {
-    const filters: Filter[] = [];
-    for (const [key, value] of Object.entries(query)) {
-      const dimension = FILTER_KEY.exec(key)?.[1];
-      if (dimension === undefined || value === undefined) continue;
-      filters.push({ dimension: dimension as FilterDimension, values: Array.isArray(value) ? [...new Set(value as string[])] : [value as string] });
-    }
-    filters.sort((a, b) => (a.dimension < b.dimension ? -1 : 1));
+    const filters = filtersOf(query);
     return { horizon: query.horizon, days: query.days, metric: query.metric, currency: query.currency, filters };
   });
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 import { isCalendarDate, MAX_YEAR, MIN_YEAR } from '../costs/dates.js';
-import { isDimension, isTagDimension, METRICS, type Filter, type FilterDimension, type GroupBy } from '../costs/plan.js';
+import { isDimension, isTagDimension, METRICS, type GroupBy } from '../costs/plan.js';
 import { DEFAULT_TOP, MAX_RANGE_DAYS, MAX_TOP, rangeIssues } from '../costs/query.js';
 import { DIMENSIONS } from '../costs/rollups.js';
+import { checkFilterKeys, dimensionFilterShape, filtersOf, TAG_KEY_MAX_LENGTH } from './filters.js';
 
 /**
  * Cost views over the ingested billing data (see shared/costs/). Conventions:
@@ -19,10 +20,6 @@ import { DIMENSIONS } from '../costs/rollups.js';
  *   spend without the tag key.
  */
 
-const TAG_KEY_MAX = 128;
-const FILTER_VALUE_MAX = 256;
-const FILTER_VALUES_MAX = 100;
-
 const inYears = (s: string) => Number(s.slice(0, 4)) >= MIN_YEAR && Number(s.slice(0, 4)) <= MAX_YEAR;
 
 const date = (what: string) =>
@@ -32,13 +29,6 @@ const date = (what: string) =>
     .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || inYears(s), `must be from ${MIN_YEAR}-01-01 to ${MAX_YEAR}-12-31`)
     .optional()
     .describe(what);
-
-const filterValues = (dimension: string) =>
-  z
-    .union([z.string().max(FILTER_VALUE_MAX), z.array(z.string().max(FILTER_VALUE_MAX)).min(1).max(FILTER_VALUES_MAX)])
-    .transform((v) => [...new Set(Array.isArray(v) ? v : [v])])
-    .optional()
-    .describe(`Only spend whose ${dimension} is one of these values (repeat the parameter for OR); empty matches "(none)"`);
 
 const rangeShape = {
   start: date('First day, yyyy-mm-dd (inclusive). Default: the first day of the month of end - 1 day'),
@@ -51,14 +41,6 @@ const rangeShape = {
     .describe('Show this currency. Default: the currency with the most spend in the view'),
 };
 
-const dimensionFilterShape = Object.fromEntries(DIMENSIONS.map((d) => [`filter[${d}]`, filterValues(d)])) as Record<
-  `filter[${(typeof DIMENSIONS)[number]}]`,
-  ReturnType<typeof filterValues>
->;
-
-const FILTER_KEY = /^filter\[(.*)\]$/s;
-const FILTER_HELP = `use filter[<dimension>] with one of ${DIMENSIONS.join(', ')} or tag:<key>`;
-
 /**
  * A cost query: the shape's own fields, the dimension filters, and `filter[tag:<key>]` for any key.
  * Unknown fields and unknown filter dimensions are 400s naming the field (`query.filter[x]`).
@@ -70,20 +52,7 @@ function costQuery<S extends z.ZodRawShape>(shape: S) {
     .catchall(z.unknown())
     .superRefine(
       (query, ctx) => {
-        for (const [key, value] of Object.entries(query)) {
-          if (known.has(key)) continue;
-          const dimension = FILTER_KEY.exec(key)?.[1];
-          if (dimension === undefined) {
-            ctx.addIssue({ code: 'unrecognized_keys', keys: [key], path: [], input: query });
-          } else if (!isTagDimension(dimension)) {
-            ctx.addIssue({ code: 'custom', path: [key], message: `unknown filter dimension "${dimension.slice(0, 40)}": ${FILTER_HELP}`, input: value });
-          } else if (dimension.length - 4 > TAG_KEY_MAX) {
-            ctx.addIssue({ code: 'custom', path: [key], message: `a tag key has at most ${TAG_KEY_MAX} characters`, input: value });
-          } else {
-            const parsed = filterValues(dimension).safeParse(value);
-            for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
-          }
-        }
+        checkFilterKeys(query, known, ctx);
         const { start, end } = query as { start?: unknown; end?: unknown };
         if (typeof start === 'string' && typeof end === 'string' && isCalendarDate(start) && isCalendarDate(end)) {
           for (const issue of rangeIssues(start, end)) ctx.addIssue({ code: 'custom', path: ['end'], message: issue.message, input: end });
@@ -93,14 +62,7 @@ function costQuery<S extends z.ZodRawShape>(shape: S) {
       { when: () => true },
     )
     .transform((query) => {
-      const filters: Filter[] = [];
-      for (const [key, value] of Object.entries(query)) {
-        const dimension = FILTER_KEY.exec(key)?.[1];
-        if (dimension === undefined || value === undefined) continue;
-        const values = Array.isArray(value) ? [...new Set(value as string[])] : [value as string];
-        filters.push({ dimension: dimension as FilterDimension, values });
-      }
-      filters.sort((a, b) => (a.dimension < b.dimension ? -1 : 1));
+      const filters = filtersOf(query);
       const own = Object.fromEntries(Object.keys({ ...rangeShape, ...shape }).map((k) => [k, query[k]])) as z.output<z.ZodObject<typeof rangeShape & S>>;
       return { ...own, filters };
     });
@@ -108,7 +70,7 @@ function costQuery<S extends z.ZodRawShape>(shape: S) {
 
 const groupBy = z
   .string()
-  .max(4 + TAG_KEY_MAX)
+  .max(4 + TAG_KEY_MAX_LENGTH)
   .refine((g) => isDimension(g) || g === 'resource' || isTagDimension(g), `must be one of ${DIMENSIONS.join(', ')}, resource or tag:<key>`)
   .default('service')
   .transform((g) => g as GroupBy)
