@@ -43,6 +43,8 @@ interface Sums {
   l: number;
 }
 interface CubeCell extends Sums {
+  /** Ids (CostAggregator.idOf) of date, value of each dimension and currency, for derived keys. */
+  ids: CubeIds;
   date: string;
   account: string;
   service: string;
@@ -75,6 +77,32 @@ interface PeriodAggregate {
 }
 
 const SEP = '\u0000';
+
+/** Position in CubeIds of each of DIMENSIONS (service, account, region, chargeCategory, usageType). */
+const DIMENSION_AT = [2, 1, 3, 4, 5];
+
+/** Ids of a cube cell's values: date, account, service, region, charge category, usage type, currency. */
+type CubeIds = [number, number, number, number, number, number, number];
+
+/**
+ * One character for an id below 2^15, else two (the first with its top bit set): a prefix-free
+ * code, so a key of several ids in fixed positions is equal exactly when the ids are.
+ */
+function idChars(id: number): string {
+  return id < 0x8000 ? String.fromCharCode(id) : String.fromCharCode(0x8000 | (id >>> 15), id & 0x7fff);
+}
+function key3(a: number, b: number, c: number): string {
+  return a < 0x8000 && b < 0x8000 && c < 0x8000 ? String.fromCharCode(a, b, c) : idChars(a) + idChars(b) + idChars(c);
+}
+function key4(a: number, b: number, c: number, d: number): string {
+  return a < 0x8000 && b < 0x8000 && c < 0x8000 && d < 0x8000 ? String.fromCharCode(a, b, c, d) : idChars(a) + idChars(b) + idChars(c) + idChars(d);
+}
+function cubeKey(i: CubeIds): string {
+  const [a, b, c, d, e, f, g] = i;
+  return a < 0x8000 && b < 0x8000 && c < 0x8000 && d < 0x8000 && e < 0x8000 && f < 0x8000 && g < 0x8000
+    ? String.fromCharCode(a, b, c, d, e, f, g)
+    : idChars(a) + idChars(b) + idChars(c) + idChars(d) + idChars(e) + idChars(f) + idChars(g);
+}
 /** Amounts (units of 1e-12) with |x| below this are exact as doubles, and so is a sum of two. */
 const SMALL = 2n ** 52n;
 const LIMIT = 2 ** 52;
@@ -177,19 +205,61 @@ export class CostAggregator {
   private rejections: Rejection[] = [];
   private rowsRejected = 0;
   private recordsRead = 0;
-  /** One copy of each dimension value held by cells (never a slice of a parser chunk). */
-  private readonly strings = new Map<string, string>();
+  /**
+   * One copy of each value held by cells (never a slice of a parser chunk), and its id: cell keys
+   * are a few characters made of ids (`cubeKey`, `key3`), not the values joined.
+   */
+  private readonly ids = new Map<string, number>();
+  private readonly values: string[] = [];
+  /** Tag sets' ids by their content (`tagsKey`); 0 is the empty set. */
+  private readonly tagSetIds = new Map<string, number>([['', 0]]);
+  /** Per cube position: the previous row's value (an interned copy) and its id (consecutive rows repeat most values). */
+  private readonly lastText: Array<string | null> = [null, null, null, null, null, null, null];
+  private readonly lastId = [0, 0, 0, 0, 0, 0, 0];
+  /** The previous row's billing period start and its period. */
+  private lastPeriodStart: string | null = null;
+  private lastPeriod: PeriodAggregate | null = null;
+  /** The last account name checked in `add`, in that period: p.accountNames has it. */
+  private namedIn: PeriodAggregate | null = null;
+  private namedAccount = -1;
+  private namedName: string | null = null;
 
   /** Imported cells not merged yet, per period, in import order (importCells). */
   private readonly queued = new Map<string, CellDump['periods']>();
 
-  /** Tag sets by object: rows sharing a tag cell share the parser's frozen object. */
-  private readonly tagSetKeys = new WeakMap<object, string>();
+  /** Tag set ids by object: rows sharing a tag cell share the parser's frozen object. */
+  private readonly tagSetOf = new WeakMap<object, number>();
+
+  private idOf(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.values.length;
+      const v = own(s);
+      this.values.push(v);
+      this.ids.set(v, id);
+    }
+    return id;
+  }
 
   private intern(s: string): string {
-    let v = this.strings.get(s);
-    if (v === undefined) this.strings.set((v = own(s)), v);
-    return v;
+    return this.values[this.idOf(s)]!;
+  }
+
+  /** `idOf` through the previous row's value at cube position `at`. */
+  private idAt(at: number, s: string): number {
+    if (s === this.lastText[at]) return this.lastId[at]!;
+    const id = this.idOf(s);
+    this.lastText[at] = this.values[id]!;
+    this.lastId[at] = id;
+    return id;
+  }
+
+  /** Forgets the previous row (before cells are merged, exported or released). */
+  private forget(): void {
+    this.lastPeriodStart = null;
+    this.lastPeriod = null;
+    this.namedIn = null;
+    this.namedName = null;
   }
 
   private period(period: string): PeriodAggregate {
@@ -204,43 +274,58 @@ export class CostAggregator {
     return byId;
   }
 
-  private tagsKey(tags: Readonly<Record<string, string>>): string {
-    let tagsKey = this.tagSetKeys.get(tags);
-    if (tagsKey === undefined) {
-      tagsKey = '';
+  /** Id of a tag set's content (equal sets in different objects have one id); 0 for no tags. */
+  private tagSetId(tags: Readonly<Record<string, string>>): number {
+    let id = this.tagSetOf.get(tags);
+    if (id === undefined) {
+      let tagsKey = '';
       for (const k in tags) tagsKey += k + SEP + tags[k] + SEP;
-      this.tagSetKeys.set(tags, tagsKey);
+      id = this.tagSetIds.get(tagsKey);
+      if (id === undefined) this.tagSetIds.set(tagsKey, (id = this.tagSetIds.size));
+      this.tagSetOf.set(tags, id);
     }
-    return tagsKey;
+    return id;
   }
 
   add(row: CostRow): void {
-    const p = this.period(row.billingPeriodStart.slice(0, 7));
+    const periodStart = row.billingPeriodStart;
+    let p = this.lastPeriod;
+    if (p === null || periodStart !== this.lastPeriodStart) {
+      p = this.period(periodStart.slice(0, 7));
+      this.lastPeriod = p;
+      this.lastPeriodStart = own(periodStart);
+    }
     const list = row.listCost ?? 0n;
-    const { billedCost: billed, effectiveCost: effective, currency, chargeDate: date, chargeCategory } = row;
+    const { billedCost: billed, effectiveCost: effective } = row;
     const bn = small(billed);
     const en = small(effective);
     const ln = small(list);
-    const account = row.subAccountId ?? NONE;
-    const service = row.serviceName ?? NONE;
-    const region = row.regionId ?? NONE;
-    const usageType = row.usageType ?? NONE;
+    const date = this.idAt(0, row.chargeDate);
+    const account = this.idAt(1, row.subAccountId ?? NONE);
+    const service = this.idAt(2, row.serviceName ?? NONE);
+    const region = this.idAt(3, row.regionId ?? NONE);
+    const category = this.idAt(4, row.chargeCategory);
+    const usageType = this.idAt(5, row.usageType ?? NONE);
+    const currency = this.idAt(6, row.currency);
 
-    const cubeKey = date + SEP + account + SEP + service + SEP + region + SEP + chargeCategory + SEP + usageType + SEP + currency;
-    let cube = p.cube.get(cubeKey);
+    const key =
+      (date | account | service | region | category | usageType | currency) < 0x8000
+        ? String.fromCharCode(date, account, service, region, category, usageType, currency)
+        : cubeKey([date, account, service, region, category, usageType, currency]);
+    let cube = p.cube.get(key);
     if (!cube) {
-      cube = this.newCube(date, account, service, region, chargeCategory, usageType, currency);
-      p.cube.set(own(cubeKey), cube);
+      cube = this.newCube([date, account, service, region, category, usageType, currency]);
+      p.cube.set(key, cube);
     }
     addSums(cube, bn, en, ln, billed, effective, list);
     cube.rows++;
 
     const tags = row.tags;
-    const tagsKey = this.tagsKey(tags);
-    if (tagsKey !== '') {
-      const key = date + SEP + currency + SEP + tagsKey;
+    const tagSet = this.tagSetId(tags);
+    if (tagSet !== 0) {
+      const key = key3(date, currency, tagSet);
       let set = p.tagSets.get(key);
-      if (!set) p.tagSets.set(own(key), (set = { date: cube.date, currency: cube.currency, tags, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 }));
+      if (!set) p.tagSets.set(key, (set = { date: cube.date, currency: cube.currency, tags, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 }));
       addSums(set, bn, en, ln, billed, effective, list);
     }
 
@@ -257,18 +342,25 @@ export class CostAggregator {
       addSums(resource, bn, en, ln, billed, effective, list);
     }
     const name = row.subAccountName;
-    if (row.subAccountId && name && p.accountNames.get(row.subAccountId) !== name) p.accountNames.set(this.intern(row.subAccountId), this.intern(name));
+    if (row.subAccountId && name && !(p === this.namedIn && account === this.namedAccount && name === this.namedName)) {
+      if (p.accountNames.get(row.subAccountId) !== name) p.accountNames.set(this.intern(row.subAccountId), this.intern(name));
+      this.namedIn = p;
+      this.namedAccount = account;
+      this.namedName = this.intern(name);
+    }
   }
 
-  private newCube(date: string, account: string, service: string, region: string, chargeCategory: string, usageType: string, currency: string): CubeCell {
+  private newCube(ids: CubeIds): CubeCell {
+    const v = this.values;
     return {
-      date: this.intern(date),
-      account: this.intern(account),
-      service: this.intern(service),
-      region: this.intern(region),
-      chargeCategory: this.intern(chargeCategory),
-      usageType: this.intern(usageType),
-      currency: this.intern(currency),
+      ids,
+      date: v[ids[0]]!,
+      account: v[ids[1]]!,
+      service: v[ids[2]]!,
+      region: v[ids[3]]!,
+      chargeCategory: v[ids[4]]!,
+      usageType: v[ids[5]]!,
+      currency: v[ids[6]]!,
       billed: 0n,
       effective: 0n,
       list: 0n,
@@ -305,6 +397,7 @@ export class CostAggregator {
    * they are written out (the aggregator is spent: call this once, last).
    */
   exportCells(): CellDump {
+    this.forget();
     const periods: CellDump['periods'] = [];
     for (const [period, p] of this.periods) {
       this.mergeQueued(period, p);
@@ -365,6 +458,7 @@ export class CostAggregator {
   private mergeQueued(period: string, p: PeriodAggregate): void {
     const queue = this.queued.get(period);
     if (!queue) return;
+    this.forget();
     this.queued.delete(period);
     for (let q = 0; q < queue.length; q++) {
       const d = deserialize(queue[q]!.bytes) as PeriodCells;
@@ -372,10 +466,10 @@ export class CostAggregator {
       const zero = { b: 0, e: 0, l: 0 };
       const c = d.cube;
       for (let i = 0; i < c.length; i += 11) {
-        const [date, account, service, region, chargeCategory, usageType, currency] = c.slice(i, i + 7) as string[];
-        const key = date + SEP + account + SEP + service + SEP + region + SEP + chargeCategory + SEP + usageType + SEP + currency;
+        const ids = (c.slice(i, i + 7) as string[]).map((s) => this.idOf(s)) as CubeIds;
+        const key = cubeKey(ids);
         let cube = p.cube.get(key);
-        if (!cube) p.cube.set(own(key), (cube = this.newCube(date!, account!, service!, region!, chargeCategory!, usageType!, currency!)));
+        if (!cube) p.cube.set(key, (cube = this.newCube(ids)));
         cube.billed += c[i + 7] as bigint;
         cube.effective += c[i + 8] as bigint;
         cube.list += c[i + 9] as bigint;
@@ -386,9 +480,9 @@ export class CostAggregator {
         const date = this.intern(t[i] as string);
         const currency = this.intern(t[i + 1] as string);
         const tags = t[i + 2] as Readonly<Record<string, string>>;
-        const key = date + SEP + currency + SEP + this.tagsKey(tags);
+        const key = key3(this.idOf(date), this.idOf(currency), this.tagSetId(tags));
         let set = p.tagSets.get(key);
-        if (!set) p.tagSets.set(own(key), (set = { date, currency, tags, billed: 0n, effective: 0n, list: 0n, ...zero }));
+        if (!set) p.tagSets.set(key, (set = { date, currency, tags, billed: 0n, effective: 0n, list: 0n, ...zero }));
         set.billed += t[i + 3] as bigint;
         set.effective += t[i + 4] as bigint;
         set.list += t[i + 5] as bigint;
@@ -420,6 +514,7 @@ export class CostAggregator {
    * decimal strings (`money`), no intermediate objects.
    */
   toPartial(options: { release?: boolean } = {}): PartialAggregate {
+    this.forget();
     const periods: PartialAggregate['periods'] = {};
     for (const [period, p] of [...this.periods].sort(([a], [b]) => a.localeCompare(b))) {
       this.mergeQueued(period, p);
@@ -436,9 +531,10 @@ export class CostAggregator {
         const ln = small(list);
         cubeRows[n++] = [c.date, c.account, c.service, c.region, c.chargeCategory, c.usageType, c.currency, money(billed), money(effective), money(list)];
         // DIMENSIONS order: service, account, region, chargeCategory, usageType.
+        const ids = c.ids;
         for (let d = 0; d < 5; d++) {
           const value = d === 0 ? c.service : d === 1 ? c.account : d === 2 ? c.region : d === 3 ? c.chargeCategory : c.usageType;
-          const key = c.date + SEP + value + SEP + c.currency;
+          const key = key3(ids[0], ids[DIMENSION_AT[d]!]!, ids[6]);
           let dim = dims[d]!.get(key);
           if (!dim) dims[d]!.set(key, (dim = { date: c.date, value, currency: c.currency, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 }));
           addSums(dim, bn, en, ln, billed, effective, list);
@@ -451,6 +547,8 @@ export class CostAggregator {
       if (options.release) p.cube.clear();
       const tagCells = new Map<string, TagCell>();
       for (const s of p.tagSets.values()) {
+        const dateId = this.idOf(s.date);
+        const currencyId = this.idOf(s.currency);
         const billed = s.billed + BigInt(s.b);
         const effective = s.effective + BigInt(s.e);
         const list = s.list + BigInt(s.l);
@@ -459,7 +557,7 @@ export class CostAggregator {
         const ln = small(list);
         for (const key in s.tags) {
           const value = s.tags[key]!;
-          const k = s.date + SEP + key + SEP + value + SEP + s.currency;
+          const k = key4(dateId, this.idOf(key), this.idOf(value), currencyId);
           let cell = tagCells.get(k);
           if (!cell) tagCells.set(k, (cell = { date: s.date, key, value, currency: s.currency, billed: 0n, effective: 0n, list: 0n, b: 0, e: 0, l: 0 }));
           addSums(cell, bn, en, ln, billed, effective, list);

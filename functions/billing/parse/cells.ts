@@ -285,14 +285,22 @@ const TAG_CACHE_LIMIT = 16_384;
 /** JSON tag cells (FOCUS `Tags`, CUR 2.0 `resource_tags` as CSV), cached by text per file. */
 export class TagReader {
   private readonly cache = new Map<string, Tags | null>();
+  /** The previous cell's text and tags (consecutive rows often carry the same tags). */
+  private lastText: string | null = null;
+  private lastTags: Tags | null = null;
   constructor(private readonly renameKey?: (k: string) => string) {}
 
   /** Tags, NO_TAGS for an empty cell, or null when the cell is not a JSON object. */
   read(v: unknown): Tags | null {
     if (typeof v === 'string') {
+      if (v === this.lastText) return this.lastTags;
       if (isNullText(v) || v === '{}') return NO_TAGS;
       const hit = this.cache.get(v);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) {
+        this.lastText = own(v);
+        this.lastTags = hit;
+        return hit;
+      }
       let tags: Tags | null;
       try {
         const decoded: unknown = JSON.parse(v);
@@ -301,7 +309,10 @@ export class TagReader {
         tags = null;
       }
       if (this.cache.size >= TAG_CACHE_LIMIT) this.cache.clear();
-      this.cache.set(own(v), tags);
+      const text = own(v);
+      this.cache.set(text, tags);
+      this.lastText = text;
+      this.lastTags = tags;
       return tags;
     }
     if (v === null || v === undefined) return NO_TAGS;

@@ -12,7 +12,7 @@
  *   4. the mapping and its checks (dates, category, currency, quantity, tags) -> row or rejection.
  */
 import { ONE, multiply, tryParseDecimal } from '#shared/money.js';
-import { cellText, DateReader, excerpt, isNullText, jsonStringField, NO_TAGS, own, TagReader, type Tags } from './cells.js';
+import { cellText, DateReader, excerpt, isNullText, jsonStringField, NO_TAGS, own, type ParsedInstant, TagReader, type Tags } from './cells.js';
 import type { ColumnIndex, Detection } from './detect.js';
 import { BillingFileError } from './errors.js';
 import type { MoneyExpr, TextField, TextSource } from './formats.js';
@@ -38,6 +38,14 @@ type TextFn = (cells: Cells) => string | null;
 const NULL_TEXT: TextFn = () => null;
 const CATEGORIES: readonly ChargeCategory[] = ['Usage', 'Purchase', 'Tax', 'Credit', 'Adjustment'];
 const CATEGORY_BY_LOWER = new Map(CATEGORIES.map((c) => [c.toLowerCase(), c] as const));
+/** The categories as FOCUS spells them: what `CATEGORY_BY_LOWER.get(text.trim().toLowerCase())` gives them, without the copies. */
+const CATEGORY_EXACT = new Map<string, ChargeCategory>(CATEGORIES.map((c) => [c, c] as const));
+
+/** The previous row's text of one date column and what it read as (consecutive rows repeat dates). */
+class LastDate {
+  text: string | null = null;
+  parsed: ParsedInstant | null = null;
+}
 
 /** A decimal cell: strings from CSV; numbers, bigints (integers) or decimal strings from Parquet. */
 function readDecimal(v: unknown, column: string): bigint | CellFailure {
@@ -61,7 +69,32 @@ function readDecimal(v: unknown, column: string): bigint | CellFailure {
   return new CellFailure('NON_NUMERIC', column, v);
 }
 
-function compileMoney(expr: MoneyExpr, index: ColumnIndex): MoneyFn {
+const DECIMAL_CACHE_LIMIT = 65_536;
+
+/**
+ * `readDecimal` with the values of decimal strings read before (one file's costs repeat a lot):
+ * the value is a function of the text alone, so a cached one is the one `readDecimal` gives.
+ * Failures are not cached (their column differs).
+ */
+class DecimalReader {
+  private readonly cache = new Map<string, bigint>();
+
+  read(v: unknown, column: string): bigint | CellFailure {
+    if (typeof v === 'string') {
+      const hit = this.cache.get(v);
+      if (hit !== undefined) return hit;
+      const parsed = readDecimal(v, column);
+      if (typeof parsed === 'bigint') {
+        if (this.cache.size >= DECIMAL_CACHE_LIMIT) this.cache.clear();
+        this.cache.set(own(v), parsed);
+      }
+      return parsed;
+    }
+    return readDecimal(v, column);
+  }
+}
+
+function compileMoney(expr: MoneyExpr, index: ColumnIndex, decimals: DecimalReader): MoneyFn {
   const column = (name: string): MoneyFn => {
     const i = index.find(name);
     if (i < 0) {
@@ -69,13 +102,13 @@ function compileMoney(expr: MoneyExpr, index: ColumnIndex): MoneyFn {
       return () => failure;
     }
     const spelled = index.names[i]!;
-    return (cells) => readDecimal(cells[i], spelled);
+    return (cells) => decimals.read(cells[i], spelled);
   };
   if ('col' in expr) return column(expr.col);
   if ('zero' in expr) return () => 0n;
   if ('zeroIfPresent' in expr) {
     const i = index.find(expr.zeroIfPresent);
-    const otherwise = compileMoney(expr.otherwise, index);
+    const otherwise = compileMoney(expr.otherwise, index, decimals);
     if (i < 0) return otherwise;
     return (cells) => (cellText(cells[i]) !== null ? 0n : otherwise(cells));
   }
@@ -134,6 +167,10 @@ export class RecordMapper {
   readonly notes: string[] = [];
   private readonly fieldCount: number;
   private readonly dates: DateReader;
+  private readonly decimals = new DecimalReader();
+  private readonly lastPeriod = new LastDate();
+  private readonly lastStart = new LastDate();
+  private readonly lastEnd = new LastDate();
   private readonly tagReader: TagReader;
   private readonly billed: MoneyFn;
   private readonly effectiveByType: Map<string, MoneyFn> | null;
@@ -165,12 +202,13 @@ export class RecordMapper {
     this.fieldCount = index.names.length;
     this.dates = new DateReader(options.slashDates);
     this.tagReader = new TagReader(rules.tagKey);
-    this.billed = compileMoney(rules.billedCost, index);
-    this.effectiveDefault = compileMoney(rules.effectiveCost.default, index);
+    const decimals = this.decimals;
+    this.billed = compileMoney(rules.billedCost, index, decimals);
+    this.effectiveDefault = compileMoney(rules.effectiveCost.default, index, decimals);
     this.effectiveByType = rules.effectiveCost.byType
-      ? new Map(Object.entries(rules.effectiveCost.byType).map(([type, expr]) => [type, compileMoney(expr, index)]))
+      ? new Map(Object.entries(rules.effectiveCost.byType).map(([type, expr]) => [type, compileMoney(expr, index, decimals)]))
       : null;
-    this.list = rules.listCost.map((e) => (e === 'billed' ? 'billed' : compileMoney(e, index)));
+    this.list = rules.listCost.map((e) => (e === 'billed' ? 'billed' : compileMoney(e, index, decimals)));
     const text = {} as Record<TextField, TextFn>;
     for (const [field, sources] of Object.entries(rules.text) as [TextField, readonly TextSource[]][]) {
       const constant = rules.constants?.[field];
@@ -252,7 +290,7 @@ export class RecordMapper {
 
     // 3. source totals, keyed by the period and currency as written
     const periodCell = this.period.i >= 0 ? cells[this.period.i] : undefined;
-    const period = periodCell === undefined || periodCell === null ? null : this.dates.read(periodCell);
+    const period = periodCell === undefined || periodCell === null ? null : this.readDate(this.lastPeriod, periodCell);
     const currencyCell = this.currency.i >= 0 ? cells[this.currency.i] : undefined;
     const currency = this.currency.i < 0 ? this.defaultCurrency : this.readCurrency(currencyCell);
     if (this.currency.i < 0 && this.evidence.i >= 0) this.checkEvidence(cells[this.evidence.i], line);
@@ -268,10 +306,10 @@ export class RecordMapper {
     if (list !== null && typeof list !== 'bigint') return this.costFailure(line, list);
     if (period === null) return this.dateFailure(line, this.period, periodCell);
     const startCell = cells[this.start.i];
-    const start = startCell === undefined || startCell === null ? null : this.dates.read(startCell);
+    const start = startCell === undefined || startCell === null ? null : this.readDate(this.lastStart, startCell);
     if (start === null) return this.dateFailure(line, this.start, startCell);
     const endCell = cells[this.end.i];
-    const end = endCell === undefined || endCell === null ? null : this.dates.read(endCell);
+    const end = endCell === undefined || endCell === null ? null : this.readDate(this.lastEnd, endCell);
     if (end === null) return this.dateFailure(line, this.end, endCell);
     if (currency === null) {
       const text = cellText(currencyCell);
@@ -296,7 +334,7 @@ export class RecordMapper {
       }
       if (this.detection.rules.correctionTypes?.has(typeText)) chargeClass = 'Correction';
     } else {
-      chargeCategory = CATEGORY_BY_LOWER.get(typeText.trim().toLowerCase());
+      chargeCategory = CATEGORY_EXACT.get(typeText) ?? CATEGORY_BY_LOWER.get(typeText.trim().toLowerCase());
       if (chargeCategory === undefined) {
         return this.reject(line, 'INVALID_VALUE', this.category.name, typeText, `${this.category.name} ${JSON.stringify(cut(typeText))} is not one of ${CATEGORIES.join(', ')}`);
       }
@@ -315,7 +353,7 @@ export class RecordMapper {
     if (this.quantity.i >= 0 && !(this.detection.rules.quantityOnlyForUsage && chargeCategory !== 'Usage')) {
       const q = cells[this.quantity.i];
       if (!(q === null || q === undefined || (typeof q === 'string' && isNullText(q)))) {
-        const v = readDecimal(q, this.quantity.name);
+        const v = this.decimals.read(q, this.quantity.name);
         if (typeof v !== 'bigint') return this.costFailure(line, v);
         consumedQuantity = v;
       }
@@ -370,6 +408,16 @@ export class RecordMapper {
       consumedUnit: text.consumedUnit(cells),
     };
     return row;
+  }
+
+  /** `dates.read`, through the previous row's text of the same column. */
+  private readDate(last: LastDate, v: unknown): ParsedInstant | null {
+    if (typeof v !== 'string') return this.dates.read(v);
+    if (v === last.text) return last.parsed;
+    const parsed = this.dates.parse(v);
+    last.text = own(v);
+    last.parsed = parsed;
+    return parsed;
   }
 
   /** ISO code (upper case); the default for an empty cell; null when invalid, or empty without a default. */
