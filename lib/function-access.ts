@@ -131,6 +131,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   costs: { tenantData: true, cursorSecret: true },
   // Anomalies (read, lifecycle, feedback) and forecasts: the tenant's rollups, anomalies and profile.
   analysis: { tenantData: true, cursorSecret: true },
+  // Budgets (CRUD, status, history): the tenant's budgets, rollups and profile (time zone).
+  budgets: { tenantData: true, cursorSecret: true },
   billing: {
     tenantData: true,
     cursorSecret: true,

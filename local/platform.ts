@@ -76,6 +76,7 @@ const HANDLER_MODULES: Record<Domain, () => Promise<{ handler: ProxyHandler }>> 
   billing: () => import('../functions/billing/handler.js'),
   costs: () => import('../functions/costs/handler.js'),
   analysis: () => import('../functions/analysis/handler.js'),
+  budgets: () => import('../functions/budgets/handler.js'),
 };
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {

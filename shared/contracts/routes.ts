@@ -3,6 +3,7 @@ import { analysisRoutes } from './analysis.js';
 import { apiKeyRoutes } from './apikeys.js';
 import { auditRoutes } from './audit.js';
 import { billingRoutes } from './billing.js';
+import { budgetRoutes } from './budgets.js';
 import { costRoutes } from './costs.js';
 import { authRoutes } from './auth.js';
 import { platformRoutes } from './platform.js';
@@ -23,6 +24,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...Object.values(billingRoutes),
   ...Object.values(costRoutes),
   ...Object.values(analysisRoutes),
+  ...Object.values(budgetRoutes),
 ];
 
-export { analysisRoutes, apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };
+export { analysisRoutes, apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, budgetRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };

@@ -96,6 +96,22 @@ export const keys = {
   analysisSettings: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'ANALYSIS'), sk: 'SETTINGS' }),
   analysisRun: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'ANALYSIS'), sk: 'RUN' }),
 
+  /** Budgets, and each budget's evaluated periods (label: 2026-03, 2026-Q1 or 2026). */
+  budget: (tenantId: string, budgetId: string): KeyPair => ({ pk: tenantPk(tenantId, 'BUDGET'), sk: `BUDGET#${assertId('budget', budgetId)}` }),
+  budgetsOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'BUDGET'), skPrefix: 'BUDGET#' }),
+  budgetPeriod: (tenantId: string, budgetId: string, label: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'BUDGETPERIOD'),
+    sk: `BUDGET#${assertId('budget', budgetId)}#${assertId('budget period', label)}`,
+  }),
+  budgetPeriodsOf: (tenantId: string, budgetId: string) => ({ pk: tenantPk(tenantId, 'BUDGETPERIOD'), skPrefix: `BUDGET#${assertId('budget', budgetId)}#` }),
+  /** Alert channels (Slack, email, webhook) and one record per alert sent to a channel (the dedupe). */
+  alertChannel: (tenantId: string, channelId: string): KeyPair => ({ pk: tenantPk(tenantId, 'ALERTCHANNEL'), sk: `CHANNEL#${assertId('alert channel', channelId)}` }),
+  alertChannelsOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'ALERTCHANNEL'), skPrefix: 'CHANNEL#' }),
+  alertDelivery: (tenantId: string, alertId: string, channelId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'ALERTSENT'),
+    sk: `ALERT#${assertId('alert', alertId)}#${assertId('alert channel', channelId)}`,
+  }),
+
   // ---- Lookups that happen before the tenant is known (not under TENANT#) ----
 
   /** API key hash -> tenant; read only by the authorizer. */

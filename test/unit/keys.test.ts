@@ -26,6 +26,13 @@ const tenantKeys = (tenantId: string): Array<[string, { pk: string }]> => [
   ['anomalySuppressionsOf', keys.anomalySuppressionsOf(tenantId)],
   ['analysisSettings', keys.analysisSettings(tenantId)],
   ['analysisRun', keys.analysisRun(tenantId)],
+  ['budget', keys.budget(tenantId, 'bud-1')],
+  ['budgetsOf', keys.budgetsOf(tenantId)],
+  ['budgetPeriod', keys.budgetPeriod(tenantId, 'bud-1', '2026-Q1')],
+  ['budgetPeriodsOf', keys.budgetPeriodsOf(tenantId, 'bud-1')],
+  ['alertChannel', keys.alertChannel(tenantId, 'ch-1')],
+  ['alertChannelsOf', keys.alertChannelsOf(tenantId)],
+  ['alertDelivery', keys.alertDelivery(tenantId, 'budget_bud-1_2026-03_actual_80', 'ch-1')],
 ];
 
 /** Every builder whose first argument is the tenant id. */
@@ -33,6 +40,7 @@ const TENANT_BUILDERS = [
   'tenantProfile', 'user', 'usersOf', 'apiKey', 'apiKeysOf', 'audit', 'auditOf', 'revokedToken', 'idempotency',
   'billingSource', 'billingSourcesOf', 'upload', 'ingestion', 'ingestionsOf', 'costVersion', 'costPointer', 'costPointersOf',
   'anomaly', 'anomaliesOf', 'anomalySuppression', 'anomalySuppressionsOf', 'analysisSettings', 'analysisRun',
+  'budget', 'budgetsOf', 'budgetPeriod', 'budgetPeriodsOf', 'alertChannel', 'alertChannelsOf', 'alertDelivery',
 ] as const;
 
 describe('tenant keys', () => {

@@ -22,8 +22,12 @@ export type RangeRead =
   | { ok: true; aggregator: CostAggregator; totals: SourceTotals; format: string; lineFeeds: number; malformed: boolean }
   | { ok: false; message: string };
 
-/** Bytes read per step: small, so a range holds little text at a time (the parser copies what it keeps). */
-const READ_BYTES = 128 * 1024;
+/**
+ * Bytes read per step: small, so a range holds little text at a time (the parser copies what it
+ * keeps), and under the allocator's mmap threshold (128 KiB): a 128 KiB buffer was mapped and
+ * unmapped for every read, 32 page faults each (~0.4 us of system time per record).
+ */
+const READ_BYTES = 64 * 1024;
 
 export async function readRange(work: RangeWork): Promise<RangeRead> {
   let lineFeeds = 0;

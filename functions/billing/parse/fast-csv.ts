@@ -20,6 +20,13 @@ import Papa, { type PapaParser } from 'papaparse';
 import { type CsvChunk, CsvReader } from './csv.js';
 import type { ByteStream } from './types.js';
 
+/**
+ * Input is decoded and parsed in pieces of at most this many bytes: the text of a piece (and the
+ * piece with the record before it) stays under V8's large-object size (128 KiB), so it is
+ * allocated in the young generation and not in pages mapped and unmapped for each chunk (each a
+ * round of page faults). Larger chunks (a 256 KiB file stream, S3) are cut, without copying.
+ */
+const PIECE_BYTES = 64 * 1024;
 /** A pending (incomplete) record longer than this goes to csv-parse. */
 const MAX_PENDING = 4 * 1024 * 1024;
 const LF = 10;
@@ -57,6 +64,8 @@ export class FastCsvReader implements CsvRecordReader {
   private readonly iterator: AsyncIterator<Uint8Array>;
   /** Bytes of a UTF-8 character cut by the previous chunk. */
   private carry: Uint8Array | null = null;
+  /** The bytes of the current chunk after the piece being parsed (PIECE_BYTES). */
+  private rest: Uint8Array | null = null;
   /** Text of the record the previous chunk ended inside; it starts at a record boundary. */
   private pending = '';
   /** Line where `pending` starts (the header is line 1). */
@@ -91,13 +100,23 @@ export class FastCsvReader implements CsvRecordReader {
   async next(): Promise<CsvChunk | null> {
     for (;;) {
       if (this.csvParse) return this.csvParse.next();
-      const next = await this.iterator.next();
-      if (next.done) {
-        this.handOver(this.pending);
-        continue;
+      let bytes: Uint8Array;
+      if (this.rest !== null) {
+        bytes = this.rest;
+        this.rest = null;
+      } else {
+        const next = await this.iterator.next();
+        if (next.done) {
+          this.handOver(this.pending);
+          continue;
+        }
+        bytes = next.value;
       }
-      let bytes = next.value;
       if (bytes.byteLength === 0) continue;
+      if (bytes.byteLength > PIECE_BYTES) {
+        this.rest = bytes.subarray(PIECE_BYTES);
+        bytes = bytes.subarray(0, PIECE_BYTES);
+      }
       if (this.carry) {
         bytes = Buffer.concat([this.carry, bytes]);
         this.carry = null;
@@ -149,10 +168,11 @@ export class FastCsvReader implements CsvRecordReader {
     return lines;
   }
 
-  /** csv-parse reads the rest: `text` (from a record boundary), the cut character, then the stream. */
+  /** csv-parse reads the rest: `text` (from a record boundary), the cut character, the rest of the chunk, then the stream. */
   private handOver(text: string): void {
-    const head = [Buffer.from(text), ...(this.carry ? [this.carry] : [])];
+    const head = [Buffer.from(text), ...(this.carry ? [this.carry] : []), ...(this.rest ? [this.rest] : [])];
     this.carry = null;
+    this.rest = null;
     this.pending = '';
     const iterator = this.iterator;
     async function* rest(): ByteStream {

@@ -115,6 +115,34 @@ describe('CSV reader (papaparse, csv-parse where they could differ)', () => {
     );
   });
 
+  it('equals csv-parse on chunks larger than a piece (64 KiB, cut without copying): cut characters, quoted line breaks, hand-overs in the rest of a chunk (property)', { timeout: 120_000 }, async () => {
+    const field = fc.oneof(
+      fc.stringMatching(/^[a-z0-9 .:/-]{0,12}$/),
+      fc.constantFrom('é', '日本', '\u{1F600}', '"{""team"":""wéb""}"', '"multi\nline, ""q"""', ''),
+    );
+    const record = fc.array(field, { minLength: 3, maxLength: 3 }).map((fs) => fs.join(','));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(record, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1500, max: 6000 }),
+        fc.constantFrom(65_535, 65_536, 65_537, 100_000, 200_000, 1 << 20),
+        fc.option(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('\r\n', '\n\n', '"x" ,', '"'))),
+        async (records, count, size, insert) => {
+          const lines = ['a,b,c'];
+          for (let i = 0; i < count; i++) lines.push(records[i % records.length]!);
+          let text = lines.join('\n') + '\n';
+          if (insert) {
+            const at = text.indexOf('\n', Math.floor(insert[0] * text.length));
+            if (at > 0) text = text.slice(0, at) + insert[1] + text.slice(at + 1);
+          }
+          const { fast, reference } = await both(text, size);
+          expectSame(fast, reference, `${text.length} characters in chunks of ${size}`);
+        },
+      ),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 25) },
+    );
+  });
+
   it('a record over 16 MiB is CORRUPT, as with csv-parse', async () => {
     const text = `a,b\n1,"${'x'.repeat(17 * 1024 * 1024)}\n`;
     const { fast, reference } = await both(text, 1 << 20, 2);
