@@ -101,10 +101,45 @@ export async function seedDemoBilling(tenantId: string, endDate: string, progres
   });
   for (;;) {
     const ingestion = await store.getIngestion(tenantId, ingestionId);
-    if (ingestion.status === 'succeeded') return ingestionId;
+    if (ingestion.status === 'succeeded') {
+      await seedDemoBudgets(tenantId, admin.items[0]?.id ?? 'seed', progress);
+      return ingestionId;
+    }
     if (ingestion.status === 'failed') throw new Error(`demo ingestion failed: ${ingestion.error?.code} ${ingestion.error?.message}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Two budgets sized from last month's real spend, so the dashboard has one of each kind: all spend
+ * at 1.5 times last month (on track), and compute at half of last month's (at risk or exceeded).
+ */
+export async function seedDemoBudgets(tenantId: string, createdBy: string, progress: (step: string) => void): Promise<void> {
+  const { BudgetStore } = await import('#shared/budgets/store.js');
+  const { CostQueries } = await import('#shared/costs/query.js');
+  const { CostStore } = await import('#shared/costs/store.js');
+  const { addMonths, periodOf } = await import('#shared/costs/dates.js');
+  const { formatDecimal, parseDecimal } = await import('#shared/money.js');
+  const { tables, tableName, cursorSecret } = await functionRuntime();
+  const client = tables.forTenant(tenantId);
+  const queries = new CostQueries(new CostStore(client, tableName), tenantId);
+  const today = new Date().toISOString().slice(0, 10);
+  const lastMonth = addMonths(periodOf(today), -1);
+  const range = { start: `${lastMonth}-01`, end: `${periodOf(today)}-01` };
+  const compute = ['Amazon Elastic Compute Cloud'];
+  const [all, ec2] = await Promise.all(
+    [[], [{ dimension: 'service' as const, values: compute }]].map((filters) =>
+      queries.breakdown({ ...range, metric: 'billed', currency: 'USD', filters, groupBy: 'chargeCategory', granularity: 'monthly', top: 50 }, today),
+    ),
+  );
+  // Whole dollars: budgets are set in round figures.
+  const scaled = (total: string, numerator: bigint, denominator: bigint) => formatDecimal(((parseDecimal(total) * numerator) / denominator / 10n ** 12n) * 10n ** 12n, { minFractionDigits: 0 });
+  const store = new BudgetStore(client, tableName, cursorSecret);
+  const now = new Date().toISOString();
+  const thresholds = [{ percent: 80, on: 'actual' as const }, { percent: 100, on: 'actual' as const }, { percent: 100, on: 'forecasted' as const }];
+  progress('creating two demo budgets');
+  await store.create(tenantId, { name: 'Monthly cloud spend', amount: scaled(all!.total, 3n, 2n), currency: 'USD', period: 'monthly', metric: 'billed', filters: {}, thresholds }, createdBy, now);
+  await store.create(tenantId, { name: 'EC2 compute', amount: scaled(ec2!.total, 1n, 2n), currency: 'USD', period: 'monthly', metric: 'billed', filters: { service: compute }, thresholds }, createdBy, now);
 }
 
 /** Yesterday (UTC): the demo's data runs up to it, so month-to-date views have something to show. */

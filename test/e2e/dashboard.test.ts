@@ -109,7 +109,7 @@ describe('the dashboard', () => {
     // Measure from a fresh load of the dashboard: every call must start before any answers.
     const calls: Array<{ url: string; started: number; finished?: number }> = [];
     page.on('request', (r) => {
-      if (/\/v1\/(costs\/|forecast|anomalies)/.test(r.url())) calls.push({ url: r.url(), started: performance.now() });
+      if (/\/v1\/(costs\/|forecast|anomalies|budgets)/.test(r.url())) calls.push({ url: r.url(), started: performance.now() });
     });
     page.on('requestfinished', (r) => {
       const call = calls.find((c) => c.url === r.url() && c.finished === undefined);
@@ -120,7 +120,8 @@ describe('the dashboard', () => {
 
     await page.getByTestId('forecast-total').waitFor();
     await page.getByTestId('open-anomalies').waitFor();
-    expect(calls.map((c) => new URL(c.url).pathname).sort()).toEqual(['/v1/anomalies', '/v1/costs/breakdown', '/v1/costs/breakdown', '/v1/costs/overview', '/v1/costs/overview', '/v1/forecast']);
+    await page.getByTestId('dashboard-budgets').waitFor();
+    expect(calls.map((c) => new URL(c.url).pathname).sort()).toEqual(['/v1/anomalies', '/v1/budgets', '/v1/costs/breakdown', '/v1/costs/breakdown', '/v1/costs/overview', '/v1/costs/overview', '/v1/forecast']);
     const lastStart = Math.max(...calls.map((c) => c.started));
     const firstFinish = Math.min(...calls.map((c) => c.finished ?? Infinity));
     expect(lastStart).toBeLessThan(firstFinish);
@@ -177,7 +178,16 @@ describe('the dashboard', () => {
     expect(freshness).toContain('Data updated');
     if (mtd.estimated) expect(freshness).toContain('Estimated');
     expect(await page.getByTestId('stat-savings').textContent()).toContain('No recommendations yet');
-    expect(await page.getByText('Budgets: none yet').count()).toBe(1);
+    // Budgets: the demo's two, each with the status and spend GET /v1/budgets answers.
+    const budgets = await apiGet<{ items: Array<{ id: string; name: string; amount: string; currency: string; current: { status: string; spent: string } }> }>(page, '/v1/budgets?limit=50');
+    expect(budgets.items.map((b) => b.current.status).sort()).toEqual(expect.arrayContaining(['on_track']));
+    expect(budgets.items.some((b) => b.current.status !== 'on_track')).toBe(true);
+    for (const b of budgets.items.slice(0, 5)) {
+      const row = page.locator(`[data-testid="dashboard-budgets"] li[data-budget-id="${b.id}"]`);
+      expect(await row.getByTestId('budget-status').getAttribute('data-status')).toBe(b.current.status);
+      expect((await row.getByTestId('budget-spent').textContent())?.trim()).toBe(money(b.current.spent, b.currency));
+      expect((await row.getByTestId('budget-amount').textContent())?.trim()).toBe(money(b.amount, b.currency));
+    }
     expect(await page.getByTestId('no-billing-data').count()).toBe(0);
 
     // The month-end forecast: GET /v1/forecast's month total, its 80 % interval, method and error.

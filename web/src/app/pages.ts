@@ -29,6 +29,7 @@ export const PAGES: PageEntry[] = [
   { path: 'billing/ingestions/:id', title: 'Ingestion', section: 'Costs', permission: 'billing:read', load: () => import('../pages/Ingestion.js'), hidden: true },
   { path: 'anomalies', title: 'Anomalies', section: 'Optimize', permission: 'anomalies:read', load: () => import('../pages/Anomalies.js') },
   { path: 'anomalies/:id', title: 'Anomaly', section: 'Optimize', permission: 'anomalies:read', load: () => import('../pages/Anomaly.js'), hidden: true },
+  { path: 'budgets', title: 'Budgets', section: 'Optimize', permission: 'budgets:read', load: () => import('../pages/Budgets.js') },
   // Optimize (recommendations, anomalies, budgets), Govern (accounts, policies, plans) and Automate
   // (remediation, reports, assistant) fill in as their issues land: one entry each, here.
   { path: 'settings/organization', title: 'Organization', section: 'Settings', permission: 'tenant:read', load: () => import('../pages/settings/Organization.js') },

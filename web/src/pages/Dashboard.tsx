@@ -5,10 +5,13 @@ import type { z } from 'zod';
 import type { ForecastMethod } from '#shared/analysis/constants.js';
 import { SEVERITIES } from '#shared/analysis/constants.js';
 import { analysisRoutes, type costForecast } from '#shared/contracts/analysis.js';
+import { budgetRoutes } from '#shared/contracts/budgets.js';
 import { costRoutes, type costBreakdown, type costOverview } from '#shared/contracts/costs.js';
 import { formatSpan, isOpen, seriesLabel, SeverityBadge, SEVERITY_LABELS, type AnomalySummary } from '../anomalies/labels.js';
 import { anomalyKeys, fetchAllAnomalies } from '../anomalies/queries.js';
 import { useApi, useCan } from '../app/context.js';
+import { budgetKeys } from '../budgets/History.js';
+import { StatusBadge, StatusBar, type Budget } from '../budgets/StatusBar.js';
 import TrendChart, { ChartLegend, type AnomalyMarker, type ForecastPoint, type TrendSeries } from '../charts/TrendChart.js';
 import { ChangeText, formatRange, Freshness, OtherCurrencies, ShareCell, toneOf, useTenantToday } from '../costs/controls.js';
 import { addDays, daysBetween, type Range } from '../costs/dates.js';
@@ -41,7 +44,7 @@ export default function Dashboard() {
   const last30: Range = { start: addDays(today, -30), end: today };
   const trendRange: Range = { start: addDays(today, -TREND_DAYS), end: today };
 
-  const [mtd, recent, services, trend, forecast, anomalies] = useQueries({
+  const [mtd, recent, services, trend, forecast, anomalies, budgets] = useQueries({
     queries: [
       // No range: the API's month to date in the tenant's time zone, against the equal period before.
       { queryKey: ['costs', 'overview', 'mtd'], queryFn: ({ signal }) => api.call(costRoutes.overview, { signal }) },
@@ -65,6 +68,8 @@ export default function Dashboard() {
       },
       // Every anomaly: the open ones for the card, those in the chart's 90 days as markers.
       { queryKey: anomalyKeys.everything, queryFn: ({ signal }) => fetchAllAnomalies(api, signal), enabled: can('anomalies:read') },
+      // Budgets with their current period's status (the first page: the card shows a few).
+      { queryKey: [...budgetKeys.all, 'dashboard'], queryFn: ({ signal }) => api.call(budgetRoutes.list, { query: { limit: 50 }, signal }), enabled: can('budgets:read') },
     ],
   }) as [
     UseQueryResult<OverviewData>,
@@ -73,6 +78,7 @@ export default function Dashboard() {
     UseQueryResult<Breakdown>,
     UseQueryResult<Forecast>,
     UseQueryResult<AnomalySummary[]>,
+    UseQueryResult<{ items: Budget[]; nextCursor: string | null }>,
   ];
 
   const noData =
@@ -96,6 +102,7 @@ export default function Dashboard() {
           trendRange={trendRange}
           forecast={can('forecasts:read') ? forecast : undefined}
           anomalies={can('anomalies:read') ? anomalies : undefined}
+          budgets={can('budgets:read') ? budgets : undefined}
         />
       )}
     </>
@@ -111,6 +118,7 @@ function Overview({
   trendRange,
   forecast,
   anomalies,
+  budgets,
 }: {
   mtd: UseQueryResult<OverviewData>;
   recent: UseQueryResult<OverviewData>;
@@ -120,6 +128,7 @@ function Overview({
   /** undefined: the caller may not read forecasts (or anomalies). */
   forecast: UseQueryResult<Forecast> | undefined;
   anomalies: UseQueryResult<AnomalySummary[]> | undefined;
+  budgets: UseQueryResult<{ items: Budget[]; nextCursor: string | null }> | undefined;
 }) {
   const forecastToMonthEnd = forecast?.data && forecast.data.dataThrough !== null ? forecast.data : undefined;
   return (
@@ -195,7 +204,7 @@ function Overview({
 
       <div className="grid grid-2">
         {anomalies ? <AnomaliesCard query={anomalies} /> : <AnomaliesCard />}
-        <BudgetsCard />
+        <BudgetsCard query={budgets} />
       </div>
     </>
   );
@@ -495,22 +504,41 @@ function OpenAnomalies({ open }: { open: AnomalySummary[] }) {
   );
 }
 
-export function BudgetsCard({ budgets }: { budgets?: Array<{ id: string; name: string; spent: string; limit: string; currency: string }> }) {
+/** Each budget's current period: status, spent of the amount and the forecast, as GET /v1/budgets answers. */
+export function BudgetsCard({ query }: { query?: UseQueryResult<{ items: Budget[]; nextCursor: string | null }> | undefined }) {
   return (
-    <Card title="Budgets">
-      {budgets === undefined || budgets.length === 0 ? (
-        <EmptyState title="Budgets: none yet">Budgets and how much of each is used this month will show here.</EmptyState>
+    <Card
+      title="Budgets"
+      actions={
+        query ? (
+          <Link to="/budgets" className="muted">
+            All budgets
+          </Link>
+        ) : undefined
+      }
+    >
+      {query === undefined ? (
+        <EmptyState title="Budgets">Your role cannot read budgets.</EmptyState>
       ) : (
-        <ul className="dashboard-list">
-          {budgets.map((b) => (
-            <li key={b.id}>
-              <span>{b.name}</span>
-              <span className="num">
-                {formatMoney(b.spent, b.currency)} of {formatMoney(b.limit, b.currency)}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <DataView
+          query={query}
+          isEmpty={(b) => b.items.length === 0}
+          empty={<EmptyState title="Budgets: none yet">Create a budget to see how much of it is used this period and where it is heading.</EmptyState>}
+        >
+          {(b) => (
+            <ul className="dashboard-list budget-dashboard" data-testid="dashboard-budgets">
+              {b.items.slice(0, 5).map((budget) => (
+                <li key={budget.id} data-budget-id={budget.id}>
+                  <span className="budget-dashboard-row">
+                    <Link to="/budgets">{budget.name}</Link>
+                    <StatusBadge status={budget.current.status} />
+                  </span>
+                  <StatusBar budget={budget} compact />
+                </li>
+              ))}
+            </ul>
+          )}
+        </DataView>
       )}
     </Card>
   );
