@@ -92,7 +92,7 @@ function reference(rows: CostRow[]): string {
 }
 
 describe('CostAggregator id keys and memos', () => {
-  it('random rows: the reference partial, whole and through exportCells / importCells', () => {
+  it('random rows: the reference partial, whole and through exportCells / importCells', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.array(rowArb, { minLength: 1, maxLength: 60 }), fc.nat(), (specs, cutSeed) => {
         const rows = toRows(specs);
@@ -112,7 +112,7 @@ describe('CostAggregator id keys and memos', () => {
     );
   });
 
-  it('more than 2^15 distinct values (two-character ids): the reference partial', () => {
+  it('more than 2^15 distinct values (two-character ids): the reference partial', { timeout: 60_000 }, () => {
     const base = toRows([{ period: '2026-01-01', day: 1, account: '111', name: 'prod', service: 'Amazon EC2', region: 'us-east-1', category: 'Usage', usage: 'BoxUsage', resource: 'i-1', currency: 'USD', tags: 1, billed: 5n, effective: 4n, list: 6n, repeat: 1 }])[0]!;
     const rows: CostRow[] = [];
     for (let i = 0; i < 70_000; i++) {
@@ -216,7 +216,7 @@ describe('RecordMapper decimal cache and date / tag memos', () => {
     return header.map((h) => fresh(values[h] ?? ''));
   };
 
-  it('records mapped in sequence are mapped as by a fresh mapper each', () => {
+  it('records mapped in sequence are mapped as by a fresh mapper each', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.array(record, { minLength: 1, maxLength: 40 }), (records) => {
         const mapper = new RecordMapper(detection, { fileName: 'f.csv' });
