@@ -21,11 +21,13 @@ export function cloudOptimaApp(props: AppProps = {}): { app: App; stack: CloudOp
   const consoleDomain = context('consoleDomain');
   const consoleCertificateArn = context('consoleCertificateArn');
   const alarmEmail = context('alarmEmail');
+  const onboardingTemplateUrl = context('onboardingTemplateUrl');
 
   const stack = new CloudOptimaStack(app, 'CloudOptima', {
     protectData: flag(context('protectData'), true),
     threatProtection: flag(context('threatProtection'), false),
     ...(typeof alarmEmail === 'string' ? { alarmEmail } : {}),
+    ...(typeof onboardingTemplateUrl === 'string' ? { onboardingTemplateUrl } : {}),
     ...(typeof consoleDomain === 'string' && typeof consoleCertificateArn === 'string'
       ? { consoleDomain: { domainName: consoleDomain, certificateArn: consoleCertificateArn } }
       : {}),

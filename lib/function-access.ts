@@ -8,7 +8,7 @@ import type { WorkflowName } from '#shared/workflows.js';
  * tenant data role, whose session is tagged with the caller's tenant (lib/data.ts); the grants
  * below are the few direct reads and writes outside any tenant's partitions.
  */
-export type FunctionName = Domain | 'authorizer' | 'smoke' | 'ingest' | 'analyze';
+export type FunctionName = Domain | 'authorizer' | 'smoke' | 'ingest' | 'analyze' | 'collect' | 'collect-ec2' | 'collect-services';
 
 export type TableAction =
   | 'GetItem'
@@ -73,7 +73,15 @@ export interface FunctionAccess {
    * function gets `<WORKFLOW>_STATE_MACHINE_ARN` for each.
    */
   startWorkflows?: readonly WorkflowName[];
+  /**
+   * sts:AssumeRole on customers' CloudOptima roles (CUSTOMER_ROLES: the onboarding template's path,
+   * any account), only with an ExternalId; the function gets PLATFORM_ACCOUNT_ID.
+   */
+  customerRoles?: boolean;
 }
+
+/** The roles the onboarding template creates in customers' accounts (shared/accounts/permissions.ts ROLE_PATH). */
+export const CUSTOMER_ROLES = 'arn:aws:iam::*:role/cloudoptima/*';
 
 /** Reads and writes the tenant data role allows, on the table and its indexes. */
 export const TENANT_DATA_ACTIONS: readonly TableAction[] = [
@@ -140,6 +148,16 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     objects: { presignPut: true, head: true },
     startWorkflows: ['ingestion'],
   },
+  // Connected accounts and the inventory: the connection test assumes the customer's role (STS,
+  // IAM's policy simulator), a disconnect deletes the account's raw snapshots, and a sync starts
+  // the collection workflow.
+  accounts: {
+    tenantData: true,
+    cursorSecret: true,
+    objects: { delete: true },
+    customerRoles: true,
+    startWorkflows: ['collection'],
+  },
   // The smoke workflow's task doubles and sums numbers: no data at all.
   smoke: {},
   // The ingestion workflow's task: streams the uploads, writes and removes its partial aggregates
@@ -156,6 +174,19 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     cursorSecret: true,
     table: [{ actions: ['Query'], leadingKeys: ['REGISTRY#TENANTS'] }],
   },
+  // The collection workflow's main task: lists the tenants (daily schedule) and their accounts,
+  // mints the fetchers' presigned snapshot uploads, reads the snapshots back, reads S3 and
+  // CloudWatch in the customer's account, and writes the inventory through the tenant data role.
+  collect: {
+    tenantData: true,
+    cursorSecret: true,
+    table: [{ actions: ['Query'], leadingKeys: ['REGISTRY#TENANTS'] }],
+    objects: { read: true, write: true, presignPut: true },
+    customerRoles: true,
+  },
+  // The fetchers read the customer's account and write only through the presigned URL they are given.
+  'collect-ec2': { customerRoles: true },
+  'collect-services': { customerRoles: true },
 };
 
 /**
@@ -191,6 +222,10 @@ export const FUNCTION_PROFILES: Readonly<Record<Exclude<FunctionName, Domain>, F
   ingest: { kind: 'workflow', memorySize: 3008, timeout: Duration.minutes(15) },
   // One tenant per invocation: 13 months of the daily cube in memory and a few hundred series.
   analyze: { kind: 'workflow', memorySize: 1769, timeout: Duration.minutes(5) },
+  // One region of one account per invocation: paged Describe calls with backoff on throttling.
+  collect: { kind: 'workflow', memorySize: 1024, timeout: Duration.minutes(10) },
+  'collect-ec2': { kind: 'workflow', memorySize: 512, timeout: Duration.minutes(10) },
+  'collect-services': { kind: 'workflow', memorySize: 512, timeout: Duration.minutes(10) },
 };
 
 const isDomain = (name: FunctionName): name is Domain => (DOMAINS as readonly string[]).includes(name);

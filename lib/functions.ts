@@ -9,7 +9,7 @@ import { BUNDLE_DIR, FUNCTION_ENTRIES } from '#shared/functions.js';
 import type { WorkflowName } from '#shared/workflows.js';
 import type { Auth } from './auth.js';
 import { type Data, TenantDataRole, tableKeyStatement } from './data.js';
-import { FUNCTION_ACCESS, type FunctionName, READ_ACTIONS, TENANT_OBJECTS, profileOf } from './function-access.js';
+import { CUSTOMER_ROLES, FUNCTION_ACCESS, type FunctionName, READ_ACTIONS, TENANT_OBJECTS, profileOf } from './function-access.js';
 import { acknowledge, nagArn } from './nag.js';
 import { LOG_RETENTION } from './observability.js';
 import { APP_VERSION, repoPath } from './repo.js';
@@ -27,6 +27,8 @@ export interface FunctionsProps {
   storage: Storage;
   /** The console's origin, for CORS on answers the handlers build. */
   consoleOrigin: string;
+  /** Where the operator published the onboarding template (S3 URL), for the quick-create link. */
+  onboardingTemplateUrl?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export class Functions extends Construct {
   private readonly roles: Readonly<Record<FunctionName, iam.Role>>;
   private workflowsConnected = false;
 
-  constructor(scope: Construct, id: string, { data, auth, storage, consoleOrigin }: FunctionsProps) {
+  constructor(scope: Construct, id: string, { data, auth, storage, consoleOrigin, onboardingTemplateUrl }: FunctionsProps) {
     super(scope, id);
     const names = functionNames();
 
@@ -79,7 +81,11 @@ export class Functions extends Construct {
       const { kind } = profileOf(name);
       // A workflow task that acts for tenants builds the same runtime; one that touches no data gets none.
       const base = kind !== 'workflow' ? apiEnvironment : access.tenantData || access.cursorSecret ? runtimeEnvironment : {};
-      return { ...base, ...(access.objects ? { OBJECTS_BUCKET: storage.bucket.bucketName } : {}) };
+      // Functions that reach customers' accounts know which account their roles trust.
+      const customer = access.customerRoles
+        ? { PLATFORM_ACCOUNT_ID: Stack.of(this).account, ...(onboardingTemplateUrl ? { ONBOARDING_TEMPLATE_URL: onboardingTemplateUrl } : {}) }
+        : {};
+      return { ...base, ...customer, ...(access.objects ? { OBJECTS_BUCKET: storage.bucket.bucketName } : {}) };
     };
 
     const byName = {} as Record<FunctionName, lambda.Function>;
@@ -186,6 +192,23 @@ function grantAccess(name: FunctionName, role: iam.Role, data: Data, auth: Auth,
   }
   if (access.cursorSecret) data.cursorSecret.grantRead(role);
   if (access.objects) grantObjects(name, role, storage);
+  if (access.customerRoles) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sts:AssumeRole'],
+        resources: [CUSTOMER_ROLES],
+        // Never without an ExternalId: the customer's trust policy requires the tenant's own.
+        conditions: { StringLike: { 'sts:ExternalId': 'cloudoptima-*' } },
+      }),
+    );
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::${CUSTOMER_ROLES}]`,
+      `The ${name} function assumes the read-only role the onboarding template creates in each customer account; the ` +
+        'accounts are only known when customers connect them, so the account is a wildcard, but the role path is ' +
+        "CloudOptima's own and every AssumeRole must carry a CloudOptima ExternalId, which each role's trust policy pins to its tenant.",
+    );
+  }
 }
 
 /** An `objects` row: S3 actions on `tenants/*` only, and the bucket key only through S3. */

@@ -25,6 +25,11 @@ export interface CloudOptimaStackProps extends StackProps {
   federation?: FederationProps;
   /** Serve the console on a domain of your own instead of *.cloudfront.net. */
   consoleDomain?: ConsoleDomain;
+  /**
+   * The S3 URL where you published shared/accounts/onboarding-template.json (`npm run
+   * build:onboarding` renders it): the API then offers customers a one-click quick-create link.
+   */
+  onboardingTemplateUrl?: string;
 }
 
 /**
@@ -77,6 +82,7 @@ export class CloudOptimaStack extends Stack {
       auth: this.auth,
       storage: this.storage,
       consoleOrigin: this.console.origin,
+      onboardingTemplateUrl: props.onboardingTemplateUrl,
     });
     this.api = api = new Api(this, 'Api', { functions: this.functions, consoleOrigin: this.console.origin });
     this.console.publish({

@@ -24,6 +24,8 @@ interface Definition {
   /** The `${Placeholder}` in the file and the function it names: the machine's only task. */
   placeholder: string;
   task: FunctionName;
+  /** Further `${Placeholder}` -> function pairs, for a machine with more than one task function. */
+  moreTasks?: Readonly<Record<string, FunctionName>>;
 }
 
 export const STATE_MACHINES: Readonly<Record<StateMachineName, Definition>> = {
@@ -48,7 +50,18 @@ export const STATE_MACHINES: Readonly<Record<StateMachineName, Definition>> = {
     placeholder: 'AnalyzeFunctionArn',
     task: 'analyze',
   },
+  collection: {
+    id: 'Collection',
+    comment: 'Inventory and utilization of connected accounts: per account, per region (functions/collect)',
+    file: 'collection.asl.json',
+    placeholder: 'CollectFunctionArn',
+    task: 'collect',
+    moreTasks: { CollectEc2FunctionArn: 'collect-ec2', CollectServicesFunctionArn: 'collect-services' },
+  },
 };
+
+/** The daily collection of every connected account (UTC), before the day's analysis. */
+export const COLLECTION_SCHEDULE = events.Schedule.cron({ minute: '0', hour: '5' });
 
 /** The daily analysis of every tenant (UTC): after the overnight billing exports have landed. */
 export const ANALYSIS_SCHEDULE = events.Schedule.cron({ minute: '0', hour: '7' });
@@ -71,10 +84,11 @@ export class Workflows extends Construct {
     const byName = {} as Record<StateMachineName, sfn.StateMachine>;
     for (const [name, definition] of Object.entries(STATE_MACHINES) as [StateMachineName, Definition][]) {
       const task = functions[definition.task];
+      const more = Object.entries(definition.moreTasks ?? {}).map(([placeholder, fn]) => [placeholder, functions[fn]] as const);
       const machine = new sfn.StateMachine(this, definition.id, {
         comment: definition.comment,
         definitionBody: sfn.DefinitionBody.fromString(readFileSync(repoPath('state-machines', definition.file), 'utf8')),
-        definitionSubstitutions: { [definition.placeholder]: task.functionArn },
+        definitionSubstitutions: { [definition.placeholder]: task.functionArn, ...Object.fromEntries(more.map(([p, f]) => [p, f.functionArn])) },
         logs: {
           destination: new logs.LogGroup(this, `${definition.id}Logs`, { retention: LOG_RETENTION }),
           level: sfn.LogLevel.ERROR,
@@ -83,7 +97,7 @@ export class Workflows extends Construct {
         tracingEnabled: true,
       });
       // Only the unqualified function the definition names: no versions or aliases (`:*`).
-      machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [task.functionArn] }));
+      machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [task.functionArn, ...more.map(([, f]) => f.functionArn)] }));
 
       acknowledge(
         machine,
@@ -91,7 +105,11 @@ export class Workflows extends Construct {
         name === 'smoke'
           ? 'Workflows log errors only and never execution data: the state machines that follow this one carry tenants\' ' +
               'cost data, which must not be copied into logs; X-Ray traces every execution for the rest.'
-          : name === 'analysis'
+          : name === 'collection'
+            ? 'Collection executions carry tenant and account ids, role ARNs, ExternalIds and presigned snapshot URLs: ' +
+              'logging ALL would copy them into CloudWatch. Errors are logged, X-Ray traces every execution, and each ' +
+              "account's outcome is recorded on its item (GET /v1/accounts/{id}/sync)."
+            : name === 'analysis'
             ? 'Analysis executions carry tenant ids and their task results anomaly counts: logging ALL would copy tenants\' ' +
               'data into CloudWatch. Errors are logged, X-Ray traces every execution, and each tenant\'s run records its ' +
               'outcome on its analysis run item.'
@@ -128,6 +146,17 @@ export class Workflows extends Construct {
       schedule: ANALYSIS_SCHEDULE,
       targets: [new targets.SfnStateMachine(byName.analysis, { input: events.RuleTargetInput.fromObject({ trigger: 'schedule', tenantId: null }) })],
     });
+
+    // One rule for every connected account of every tenant: the plan step lists them.
+    new events.Rule(this, 'DailyCollection', {
+      description: 'Collects the inventory and utilization of every connected account once a day',
+      schedule: COLLECTION_SCHEDULE,
+      targets: [new targets.SfnStateMachine(byName.collection, { input: events.RuleTargetInput.fromObject({ trigger: 'schedule', tenantId: null }) })],
+    });
+  }
+
+  get collection(): sfn.StateMachine {
+    return this.byName.collection;
   }
 
   get smoke(): sfn.StateMachine {

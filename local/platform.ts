@@ -18,6 +18,7 @@ import { runStateMachine } from './stepfunctions.js';
 import { LocalWorkflowStarter } from './workflows.js';
 import { LocalObjectStore } from '#shared/storage/local-object-store.js';
 import { useWorkflowStarter } from '#shared/workflows.js';
+import { useLocalInventoryProvider } from '#shared/inventory/provider.js';
 
 /**
  * The whole platform on one machine: DynamoDB Local, cognito-local, the local API gateway with the
@@ -77,6 +78,7 @@ const HANDLER_MODULES: Record<Domain, () => Promise<{ handler: ProxyHandler }>> 
   costs: () => import('../functions/costs/handler.js'),
   analysis: () => import('../functions/analysis/handler.js'),
   budgets: () => import('../functions/budgets/handler.js'),
+  accounts: () => import('../functions/accounts/handler.js'),
 };
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -141,10 +143,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     {
       'cloudoptima-ingest': async (input) => (await import('../functions/billing/ingest/handler.js')).handler(input as never),
       'cloudoptima-analyze': async (input) => (await import('../functions/analysis/workflow.js')).handler(input as never),
+      'cloudoptima-collect': async (input) => (await import('../functions/collect/workflow.js')).handler(input as never),
+      'cloudoptima-collect-ec2': async (input) => (await import('../functions/collect/ec2.js')).handler(input as never),
+      'cloudoptima-collect-services': async (input) => (await import('../functions/collect/services.js')).handler(input as never),
     },
     log,
   );
   useWorkflowStarter(workflows);
+  // AWS has no local counterpart for the customer accounts: the recorded demo accounts answer.
+  const { RecordedDemoAccounts } = await import('./demo/inventory.js');
+  useLocalInventoryProvider(new RecordedDemoAccounts(options.demoBillingEndDate ?? undefined));
   const gateway = createGateway({
     routes: ROUTES,
     handlers,
@@ -223,7 +231,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await workflows.settled();
       log(`[seed] analysis (anomaly detection) done in ${Date.now() - started} ms`);
     }
-    log(`[seed] ${DEMO_ORGANIZATION} is ready`);
+    // The demo's AWS accounts: connected once, collected on every start, in the background (the
+    // collection workflow takes longer than the seed should).
+    const { connectDemoAccounts } = await import('./seed.js');
+    await connectDemoAccounts(state.demoTenantId, progress);
+    void workflows.start('collection', `collection-start-${Date.now()}`, { trigger: 'manual', tenantId: state.demoTenantId });
+    log(`[seed] ${DEMO_ORGANIZATION} is ready (collecting its AWS accounts' inventory in the background)`);
     return state.demoTenantId;
   });
   seeded.catch(() => undefined);

@@ -144,3 +144,39 @@ export async function seedDemoBudgets(tenantId: string, createdBy: string, progr
 
 /** Yesterday (UTC): the demo's data runs up to it, so month-to-date views have something to show. */
 export const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Connects Demo Corp's AWS accounts (the recorded demo accounts answer for them locally) the way a
+ * customer does: the role the onboarding template creates in each, with the tenant's ExternalId.
+ * Idempotent: accounts already connected are left as they are. Returns how many were added.
+ */
+export async function connectDemoAccounts(tenantId: string, progress: (step: string) => void): Promise<number> {
+  const { AccountStore } = await import('#shared/accounts/store.js');
+  const { DEMO_ACCOUNTS } = await import('./demo/dimensions.js');
+  const { demoRoleArn } = await import('./demo/inventory.js');
+  const { tables, tableName, cursorSecret } = await functionRuntime();
+  const store = new AccountStore(tables.forTenant(tenantId), tableName, cursorSecret);
+  const externalId = await store.externalId(tenantId);
+  const admin = await new Directory(tables.forTenant(tenantId), tableName, cursorSecret).listUsers(tenantId, 1, undefined, 'seed');
+  let added = 0;
+  for (const account of Object.values(DEMO_ACCOUNTS)) {
+    try {
+      await store.create(tenantId, {
+        id: account.id,
+        name: account.name,
+        roleArn: demoRoleArn(account.id),
+        externalId,
+        status: 'pending',
+        lastTest: null,
+        lastSync: null,
+        connectedAt: new Date().toISOString(),
+        connectedBy: admin.items[0]?.id ?? 'seed',
+      });
+      added++;
+    } catch (error) {
+      if ((error as Error).name !== 'Conflict') throw error;
+    }
+  }
+  if (added) progress(`connected ${added} demo AWS accounts (recorded, local)`);
+  return added;
+}

@@ -31,6 +31,10 @@ export const config = {
       : undefined,
   /** A workflow's state machine ARN, e.g. INGESTION_STATE_MACHINE_ARN. */
   stateMachineArn: (workflow: string) => process.env[`${workflow.toUpperCase()}_STATE_MACHINE_ARN`],
+  /** The AWS account CloudOptima runs in: the principal connected accounts' roles trust. */
+  platformAccountId: () => process.env.PLATFORM_ACCOUNT_ID,
+  /** Where the operator published the onboarding template (S3), for the quick-create link; unset: none. */
+  onboardingTemplateUrl: () => process.env.ONBOARDING_TEMPLATE_URL,
   /** True when the local platform runs the handlers (invited users' temporary passwords are logged). */
   isLocal: () => process.env.CLOUDOPTIMA_LOCAL === 'true',
 } as const;

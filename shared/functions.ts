@@ -10,6 +10,9 @@ export const FUNCTION_ENTRIES: Readonly<Record<string, string>> = {
   smoke: 'functions/smoke/handler.ts',
   ingest: 'functions/billing/ingest/handler.ts',
   analyze: 'functions/analysis/workflow.ts',
+  collect: 'functions/collect/workflow.ts',
+  'collect-ec2': 'functions/collect/ec2.ts',
+  'collect-services': 'functions/collect/services.ts',
 };
 
 /** Where bin/bundle.ts writes each function's bundle (`<dir>/<name>/index.mjs`). */

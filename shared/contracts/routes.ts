@@ -1,10 +1,12 @@
 import type { AnyRoute } from '../http/route.js';
+import { accountRoutes } from './accounts.js';
 import { analysisRoutes } from './analysis.js';
 import { apiKeyRoutes } from './apikeys.js';
 import { auditRoutes } from './audit.js';
 import { billingRoutes } from './billing.js';
 import { budgetRoutes } from './budgets.js';
 import { costRoutes } from './costs.js';
+import { inventoryRoutes } from './inventory.js';
 import { authRoutes } from './auth.js';
 import { platformRoutes } from './platform.js';
 import { tenantRoutes } from './tenants.js';
@@ -25,6 +27,9 @@ export const ROUTES: readonly AnyRoute[] = [
   ...Object.values(costRoutes),
   ...Object.values(analysisRoutes),
   ...Object.values(budgetRoutes),
+  ...Object.values(accountRoutes),
+  ...Object.values(inventoryRoutes),
 ];
 
+export { accountRoutes, inventoryRoutes };
 export { analysisRoutes, apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, budgetRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };

@@ -96,6 +96,23 @@ export const keys = {
   analysisSettings: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'ANALYSIS'), sk: 'SETTINGS' }),
   analysisRun: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'ANALYSIS'), sk: 'RUN' }),
 
+  /** Connected AWS accounts (by their 12-digit id) and the tenant's ExternalId for their roles. */
+  connectedAccount: (tenantId: string, accountId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'ACCOUNT'),
+    sk: `ACCOUNT#${assertId('account', accountId)}`,
+  }),
+  connectedAccountsOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'ACCOUNT'), skPrefix: 'ACCOUNT#' }),
+  accountsExternalId: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'ACCOUNT'), sk: 'EXTERNALID' }),
+  /** Collected resources, by account then region then type; `resourceKey` is a hash of the resource id. */
+  inventoryResource: (tenantId: string, accountId: string, region: string, type: string, resourceKey: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'INVENTORY'),
+    sk: `RES#${assertId('account', accountId)}#${assertId('region', region)}#${assertId('resource type', type)}#${assertId('resource', resourceKey)}`,
+  }),
+  /** Every resource; narrow the prefix with `RES#<account>#` and `RES#<account>#<region>#`. */
+  inventoryOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'INVENTORY'), skPrefix: 'RES#' }),
+  /** gsi1: the resources of one type, by account then region (gsi1sk `<account>#<region>#<key>`). */
+  inventoryByType: (tenantId: string, type: string) => ({ pk: tenantPk(tenantId, `INVTYPE#${assertId('resource type', type)}`), skPrefix: '' }),
+
   /** Budgets, and each budget's evaluated periods (label: 2026-03, 2026-Q1 or 2026). */
   budget: (tenantId: string, budgetId: string): KeyPair => ({ pk: tenantPk(tenantId, 'BUDGET'), sk: `BUDGET#${assertId('budget', budgetId)}` }),
   budgetsOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'BUDGET'), skPrefix: 'BUDGET#' }),

@@ -12,7 +12,7 @@ import { FUNCTION_ENTRIES } from '#shared/functions.js';
 import { tenantObjectKey } from '#shared/storage/object-store.js';
 import { CONSOLE_SOURCE } from '../../lib/console.js';
 import { Data } from '../../lib/data.js';
-import { FUNCTION_ACCESS, type FunctionName, TENANT_LEADING_KEYS, TENANT_OBJECTS, profileOf } from '../../lib/function-access.js';
+import { CUSTOMER_ROLES, FUNCTION_ACCESS, type FunctionName, TENANT_LEADING_KEYS, TENANT_OBJECTS, profileOf } from '../../lib/function-access.js';
 import { stateMachineArnVariable } from '../../lib/functions.js';
 import { repoPath } from '../../lib/repo.js';
 import { PARTIAL_OBJECT_TAG, Storage, objectsUploadOrigin } from '../../lib/storage.js';
@@ -144,7 +144,11 @@ describe('functions', () => {
       });
       const access = FUNCTION_ACCESS[name as FunctionName];
       const base = profileOf(name as FunctionName).kind !== 'workflow' ? api : access.tenantData || access.cursorSecret ? runtime : [];
-      const extra = [...(access.objects ? ['OBJECTS_BUCKET'] : []), ...(access.startWorkflows ?? []).map(stateMachineArnVariable)];
+      const extra = [
+        ...(access.objects ? ['OBJECTS_BUCKET'] : []),
+        ...(access.startWorkflows ?? []).map(stateMachineArnVariable),
+        ...(access.customerRoles ? ['PLATFORM_ACCOUNT_ID'] : []),
+      ];
       expect(Object.keys(env).sort(), name).toEqual([...always, ...base, ...extra].sort());
       if (base.length) {
         expect(refOf(env.TENANT_ROLE_ARN)).toBe(tenantRoleId());
@@ -153,6 +157,8 @@ describe('functions', () => {
       }
       if (access.objects) expect(refOf(env.OBJECTS_BUCKET), name).toBe(objectsBucket()[0]);
       for (const workflow of access.startWorkflows ?? []) expect(refOf(env[stateMachineArnVariable(workflow)]), name).toBe(stateMachine(workflow).id);
+      // The account customers' roles trust: this stack's own.
+      if (access.customerRoles) expect(env.PLATFORM_ACCOUNT_ID, name).toEqual({ Ref: 'AWS::AccountId' });
     }
   });
 
@@ -346,7 +352,16 @@ describe('tenant isolation in IAM', () => {
       ).toEqual((access.table ?? []).map((g) => ({ actions: [...g.actions].sort(), keys: [...g.leadingKeys] })));
       expect(actions, name).not.toContain('dynamodb:Scan');
 
-      const assumes = statements.filter((st) => actionsOf(st).includes('sts:AssumeRole'));
+      // Customers' roles: AssumeRole only, only on the onboarding template's path, only with a CloudOptima ExternalId.
+      const customer = statements.filter((st) => actionsOf(st).includes('sts:AssumeRole') && st.Resource === CUSTOMER_ROLES);
+      if (access.customerRoles) {
+        expect(customer, name).toHaveLength(1);
+        expect(actionsOf(customer[0]!), name).toEqual(['sts:AssumeRole']);
+        expect(customer[0]!.Condition, name).toEqual({ StringLike: { 'sts:ExternalId': 'cloudoptima-*' } });
+      } else {
+        expect(customer, name).toHaveLength(0);
+      }
+      const assumes = statements.filter((st) => actionsOf(st).includes('sts:AssumeRole') && st.Resource !== CUSTOMER_ROLES);
       if (access.tenantData) {
         expect(assumes, name).toHaveLength(1);
         expect(actionsOf(assumes[0]!).sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
@@ -585,18 +600,21 @@ describe('workflows, alerts and observability', () => {
   it.each(Object.keys(STATE_MACHINES) as StateMachineName[])(
     'deploys the %s ASL file as it is, with its task function substituted, traced and error-logged',
     (name) => {
-      const { file, placeholder, task } = STATE_MACHINES[name];
+      const { file, placeholder, task, moreTasks } = STATE_MACHINES[name];
       const { props } = stateMachine(name);
       const asl = readFileSync(repoPath('state-machines', file), 'utf8');
       expect(JSON.parse(props.DefinitionString)).toEqual(JSON.parse(asl));
-      // Every placeholder in the file is the one substituted (the local runner substitutes the same).
-      expect(new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))).toEqual(new Set([placeholder]));
-      const fn = ourFunctions().get(task)!;
-      expect(props.DefinitionSubstitutions).toEqual({ [placeholder]: { 'Fn::GetAtt': [fn.id, 'Arn'] } });
+      // Every placeholder in the file is one substituted (the local runner substitutes the same).
+      const tasks: Record<string, FunctionName> = { [placeholder]: task, ...moreTasks };
+      expect(new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))).toEqual(new Set(Object.keys(tasks)));
+      const arnOf = (fn: FunctionName) => ({ 'Fn::GetAtt': [ourFunctions().get(fn)!.id, 'Arn'] });
+      expect(props.DefinitionSubstitutions).toEqual(Object.fromEntries(Object.entries(tasks).map(([p, fn]) => [p, arnOf(fn)])));
       expect(props.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
       expect(props.TracingConfiguration.Enabled).toBe(true);
+      // It may invoke its task functions and nothing else.
       const invokes = statementsOfRole(s.template, refOf(props.RoleArn)!).filter((st) => actionsOf(st).some((a) => a.startsWith('lambda:')));
-      expect(invokes).toEqual([expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [fn.id, 'Arn'] } })]);
+      const resources = Object.values(tasks).map(arnOf);
+      expect(invokes).toEqual([expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: resources.length === 1 ? resources[0] : resources })]);
     },
   );
 

@@ -26,6 +26,12 @@ const tenantKeys = (tenantId: string): Array<[string, { pk: string }]> => [
   ['anomalySuppressionsOf', keys.anomalySuppressionsOf(tenantId)],
   ['analysisSettings', keys.analysisSettings(tenantId)],
   ['analysisRun', keys.analysisRun(tenantId)],
+  ['connectedAccount', keys.connectedAccount(tenantId, '123456789012')],
+  ['connectedAccountsOf', keys.connectedAccountsOf(tenantId)],
+  ['accountsExternalId', keys.accountsExternalId(tenantId)],
+  ['inventoryResource', keys.inventoryResource(tenantId, '123456789012', 'us-east-1', 'ec2-instance', 'abc')],
+  ['inventoryOf', keys.inventoryOf(tenantId)],
+  ['inventoryByType', keys.inventoryByType(tenantId, 'ec2-instance')],
   ['budget', keys.budget(tenantId, 'bud-1')],
   ['budgetsOf', keys.budgetsOf(tenantId)],
   ['budgetPeriod', keys.budgetPeriod(tenantId, 'bud-1', '2026-Q1')],
@@ -40,6 +46,7 @@ const TENANT_BUILDERS = [
   'tenantProfile', 'user', 'usersOf', 'apiKey', 'apiKeysOf', 'audit', 'auditOf', 'revokedToken', 'idempotency',
   'billingSource', 'billingSourcesOf', 'upload', 'ingestion', 'ingestionsOf', 'costVersion', 'costPointer', 'costPointersOf',
   'anomaly', 'anomaliesOf', 'anomalySuppression', 'anomalySuppressionsOf', 'analysisSettings', 'analysisRun',
+  'connectedAccount', 'connectedAccountsOf', 'accountsExternalId', 'inventoryResource', 'inventoryOf', 'inventoryByType',
   'budget', 'budgetsOf', 'budgetPeriod', 'budgetPeriodsOf', 'alertChannel', 'alertChannelsOf', 'alertDelivery',
 ] as const;
 

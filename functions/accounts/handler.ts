@@ -1,0 +1,39 @@
+import { AccountStore } from '#shared/accounts/store.js';
+import { sts } from '#shared/aws/clients.js';
+import { config } from '#shared/config.js';
+import { callerOf, type ApiRequest } from '#shared/http/api-request.js';
+import { createApiHandler, tableStores } from '#shared/http/handler.js';
+import { localInventoryProvider, type AccessSource } from '#shared/inventory/provider.js';
+import { InventoryStore } from '#shared/inventory/store.js';
+import { functionRuntime, objectStore } from '#shared/runtime.js';
+import { workflowStarter } from '#shared/workflows.js';
+import { AwsAccessSource } from './access.js';
+import { accountRouteImplementations, type AccountRouteDeps } from './routes.js';
+
+const runtime = await functionRuntime();
+const { tables, tableName, cursorSecret } = runtime;
+
+let access: AccessSource | undefined;
+/** Locally the recorded demo account answers the connection test; in AWS, STS and IAM do. */
+const accessSource = (): AccessSource => (access ??= localInventoryProvider() ?? new AwsAccessSource(sts()));
+
+const depsFor = (tenantId: string): AccountRouteDeps => {
+  const client = tables.forTenant(tenantId);
+  return {
+    accounts: new AccountStore(client, tableName, cursorSecret),
+    inventory: new InventoryStore(client, tableName, cursorSecret),
+    objects: objectStore,
+    access: accessSource,
+    workflows: workflowStarter,
+  };
+};
+
+export const handler = createApiHandler(
+  'accounts',
+  accountRouteImplementations((req: ApiRequest) => depsFor(callerOf(req).tenantId), {
+    // Locally there is no CloudOptima AWS account: the all-zero id says so (and no role can name it).
+    platformAccountId: config.platformAccountId() ?? '000000000000',
+    templateUrl: config.onboardingTemplateUrl() ?? null,
+  }),
+  tableStores(runtime),
+);
