@@ -74,6 +74,12 @@ export interface FunctionAccess {
    */
   startWorkflows?: readonly WorkflowName[];
   /**
+   * Tenants' alert channels (lib/alert-channels.ts): `manage` creates, reads and deletes their
+   * secrets and email subscriptions; `send` reads the secrets and publishes. Either gets
+   * ALERTS_TOPIC_ARN and CONSOLE_URL.
+   */
+  alertChannels?: 'manage' | 'send';
+  /**
    * sts:AssumeRole on customers' CloudOptima roles (CUSTOMER_ROLES: the onboarding template's path,
    * any account), only with an ExternalId; the function gets PLATFORM_ACCOUNT_ID.
    */
@@ -141,6 +147,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   analysis: { tenantData: true, cursorSecret: true },
   // Budgets (CRUD, status, history): the tenant's budgets, rollups and profile (time zone).
   budgets: { tenantData: true, cursorSecret: true },
+  // Alert channels: the tenant's channels; their secrets and email subscriptions are granted by lib/alert-channels.ts.
+  alerts: { tenantData: true, cursorSecret: true, alertChannels: 'manage' },
   billing: {
     tenantData: true,
     cursorSecret: true,
@@ -173,6 +181,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     tenantData: true,
     cursorSecret: true,
     table: [{ actions: ['Query'], leadingKeys: ['REGISTRY#TENANTS'] }],
+    // The alert step: reads Slack and webhook secrets, publishes email alerts.
+    alertChannels: 'send',
   },
   // The collection workflow's main task: lists the tenants (daily schedule) and their accounts,
   // mints the fetchers' presigned snapshot uploads, reads the snapshots back, reads S3 and

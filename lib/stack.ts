@@ -1,5 +1,6 @@
 import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AlertChannels } from './alert-channels.js';
 import { Alerts } from './alerts.js';
 import { Api } from './api.js';
 import { Auth, type FederationProps } from './auth.js';
@@ -45,6 +46,7 @@ export class CloudOptimaStack extends Stack {
   readonly api: Api;
   readonly console: Console;
   readonly alerts: Alerts;
+  readonly alertChannels: AlertChannels;
   readonly workflows: Workflows;
   readonly observability: Observability;
 
@@ -94,6 +96,7 @@ export class CloudOptimaStack extends Stack {
 
     this.workflows = new Workflows(this, 'Workflows', { functions: this.functions.byName });
     this.functions.connectWorkflows(this.workflows.byName);
+    this.alertChannels = new AlertChannels(this, 'AlertChannels', { functions: this.functions.byName, consoleUrl: this.console.origin });
     this.observability = new Observability(this, 'Observability', {
       stage: this.api.restApi.deploymentStage,
       functions: this.functions.byName,

@@ -78,6 +78,7 @@ const HANDLER_MODULES: Record<Domain, () => Promise<{ handler: ProxyHandler }>> 
   costs: () => import('../functions/costs/handler.js'),
   analysis: () => import('../functions/analysis/handler.js'),
   budgets: () => import('../functions/budgets/handler.js'),
+  alerts: () => import('../functions/alerts/handler.js'),
   accounts: () => import('../functions/accounts/handler.js'),
 };
 
@@ -168,7 +169,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     server.listen(options.port, host, () => ok());
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  Object.assign(process.env, { LOCAL_OBJECTS_DIR: objectsDir, LOCAL_OBJECTS_URL: url, LOCAL_OBJECTS_SECRET: state.objectsSecret });
+  Object.assign(process.env, { LOCAL_OBJECTS_DIR: objectsDir, LOCAL_OBJECTS_URL: url, LOCAL_OBJECTS_SECRET: state.objectsSecret, CONSOLE_URL: url });
 
   const stoppers: Array<() => Promise<void>> = [];
   const boot = async () => {

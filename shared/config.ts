@@ -35,6 +35,10 @@ export const config = {
   platformAccountId: () => process.env.PLATFORM_ACCOUNT_ID,
   /** Where the operator published the onboarding template (S3), for the quick-create link; unset: none. */
   onboardingTemplateUrl: () => process.env.ONBOARDING_TEMPLATE_URL,
+  /** The SNS topic tenants' email alerts go through (lib/alert-channels.ts); unset locally (a local recorder stands in). */
+  alertsTopicArn: () => process.env.ALERTS_TOPIC_ARN,
+  /** The console's URL, which alerts link back to (CONSOLE_ORIGIN in AWS; the local gateway's URL locally). */
+  consoleUrl: () => process.env.CONSOLE_URL ?? process.env.CONSOLE_ORIGIN,
   /** True when the local platform runs the handlers (invited users' temporary passwords are logged). */
   isLocal: () => process.env.CLOUDOPTIMA_LOCAL === 'true',
 } as const;

@@ -26,10 +26,37 @@ const ingestionInput = z.object({ tenantId: entityId });
 const task = z.discriminatedUnion('op', [
   z.object({ op: z.literal('plan'), input: executionInput }),
   z.object({ op: z.literal('analyze'), tenantId: entityId, trigger }),
+  z.object({ op: z.literal('alert'), tenantId: entityId, dataThrough: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable() }),
   z.object({ op: z.literal('fail'), tenantId: entityId, trigger, error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }) }),
   z.object({ op: z.literal('summarize'), results: z.array(z.object({ tenantId: z.string(), failed: z.boolean() }).passthrough()) }),
 ]);
 export type AnalysisTask = z.input<typeof task>;
+
+/** What the alert step needs for one tenant, through its tenant-scoped client. */
+async function alertDepsFor(tenantId: string) {
+  const [{ alertProviders }, { AlertStore }, { BudgetStore }, { CostQueries }] = await Promise.all([
+    import('#shared/alerts/runtime.js'),
+    import('#shared/alerts/store.js'),
+    import('#shared/budgets/store.js'),
+    import('#shared/costs/query.js'),
+  ]);
+  const client = runtime.tables.forTenant(tenantId);
+  return {
+    ...alertProviders(),
+    store: new AlertStore(client, runtime.tableName, runtime.cursorSecret),
+    budgets: new BudgetStore(client, runtime.tableName, runtime.cursorSecret),
+    queries: new CostQueries(new CostStore(client, runtime.tableName), tenantId),
+    anomalies: storeFor(tenantId),
+  };
+}
+
+/** The tenant's day (its time zone decides the budget period). */
+async function tenantToday(tenantId: string): Promise<string> {
+  const { Directory } = await import('#shared/db/directory.js');
+  const { todayIn } = await import('#shared/costs/dates.js');
+  const tenant = await new Directory(runtime.tables.forTenant(tenantId), runtime.tableName, runtime.cursorSecret).getTenant(tenantId);
+  return todayIn(tenant.timezone, new Date());
+}
 
 const storeFor = (tenantId: string) => new AnomalyStore(runtime.tables.forTenant(tenantId), runtime.tableName, runtime.cursorSecret);
 
@@ -70,7 +97,14 @@ export async function handler(event: AnalysisTask): Promise<unknown> {
       const result = await analyzeTenant({ costs: new CostStore(client, runtime.tableName), anomalies }, input.tenantId, new Date().toISOString().slice(0, 10));
       await anomalies.recordRun(input.tenantId, { status: 'succeeded', trigger: input.trigger, anomalies: result.anomalies, error: null }, new Date().toISOString());
       log.info('analysed', { ...result });
-      return { tenantId: input.tenantId, failed: false, anomalies: result.anomalies };
+      return { tenantId: input.tenantId, failed: false, anomalies: result.anomalies, dataThrough: result.dataThrough };
+    }
+    case 'alert': {
+      // Budget checks, then alerts (shared/alerts/notify.ts): each alert is claimed before it is sent, so a retry never sends twice.
+      const { notifyTenant } = await import('#shared/alerts/notify.js');
+      const result = await notifyTenant(await alertDepsFor(input.tenantId), input.tenantId, await tenantToday(input.tenantId), input.dataThrough);
+      log.info('alerted', { ...result });
+      return { tenantId: input.tenantId, failed: false, alerts: result };
     }
     case 'fail':
       await storeFor(input.tenantId).recordRun(input.tenantId, { status: 'failed', trigger: input.trigger, error: (input.error.Cause ?? input.error.Error ?? 'unknown').slice(0, 2000) }, new Date().toISOString());

@@ -5,6 +5,7 @@ import { apiKeyRoutes } from './apikeys.js';
 import { auditRoutes } from './audit.js';
 import { billingRoutes } from './billing.js';
 import { budgetRoutes } from './budgets.js';
+import { alertRoutes } from './alerts.js';
 import { costRoutes } from './costs.js';
 import { inventoryRoutes } from './inventory.js';
 import { authRoutes } from './auth.js';
@@ -27,9 +28,10 @@ export const ROUTES: readonly AnyRoute[] = [
   ...Object.values(costRoutes),
   ...Object.values(analysisRoutes),
   ...Object.values(budgetRoutes),
+  ...Object.values(alertRoutes),
   ...Object.values(accountRoutes),
   ...Object.values(inventoryRoutes),
 ];
 
 export { accountRoutes, inventoryRoutes };
-export { analysisRoutes, apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, budgetRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };
+export { alertRoutes, analysisRoutes, apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, budgetRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };

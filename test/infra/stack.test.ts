@@ -24,6 +24,15 @@ beforeAll(() => {
   s = synthesize();
 });
 
+/** The operators' alarm topic (lib/alerts.ts) and the tenants' alert email topic (lib/alert-channels.ts). */
+const topicNamed = (prefix: string) => {
+  const all = Object.entries(resourcesOf(s.template, 'AWS::SNS::Topic')).filter(([id]) => id.startsWith(prefix));
+  expect(all, prefix).toHaveLength(1);
+  return all[0]!;
+};
+const operatorTopic = () => topicNamed('AlertsTopic');
+const tenantAlertsTopic = () => topicNamed('AlertChannelsTenantAlerts');
+
 const only = (type: string) => {
   const all = Object.entries(resourcesOf(s.template, type));
   expect(all, type).toHaveLength(1);
@@ -148,6 +157,7 @@ describe('functions', () => {
         ...(access.objects ? ['OBJECTS_BUCKET'] : []),
         ...(access.startWorkflows ?? []).map(stateMachineArnVariable),
         ...(access.customerRoles ? ['PLATFORM_ACCOUNT_ID'] : []),
+        ...(access.alertChannels ? ['ALERTS_TOPIC_ARN', 'CONSOLE_URL'] : []),
       ];
       expect(Object.keys(env).sort(), name).toEqual([...always, ...base, ...extra].sort());
       if (base.length) {
@@ -464,8 +474,11 @@ describe('encryption everywhere', () => {
     const [, secret] = only('AWS::SecretsManager::Secret');
     expect(refOf(secret.Properties!.KmsKeyId)).toMatch(/^DataKey/);
     expect(secret.Properties!.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
-    const [, topic] = only('AWS::SNS::Topic');
+    const [, topic] = operatorTopic();
     expect(refOf(topic.Properties!.KmsMasterKeyId)).toMatch(/^AlertsKey/);
+    // Tenants' alert email (lib/alert-channels.ts): the AWS managed SNS key, so subscribers and publishers need no key grants.
+    const [, tenantTopic] = tenantAlertsTopic();
+    expect(JSON.stringify(tenantTopic.Properties!.KmsMasterKeyId)).toContain('alias/aws/sns');
     expect(Object.keys(resourcesOf(s.template, 'AWS::KMS::Key')).sort()).toEqual([expect.stringMatching(/^AlertsKey/), expect.stringMatching(/^DataKey/), objectsKeyId()]);
   });
 
@@ -487,8 +500,8 @@ describe('encryption everywhere', () => {
       ...Object.values(resourcesOf(s.template, 'AWS::SQS::QueuePolicy')).filter((p) => JSON.stringify(p).includes(queueId)),
       ...Object.values(resourcesOf(s.template, 'AWS::SNS::TopicPolicy')),
     ];
-    // The console's logs and site buckets, the objects bucket, the queue, the topic.
-    expect(policies).toHaveLength(5);
+    // The console's logs and site buckets, the objects bucket, the queue, the operators' and the tenants' alert topics.
+    expect(policies).toHaveLength(6);
     for (const policy of policies) {
       expect((policy.Properties!.PolicyDocument as { Statement: unknown[] }).Statement).toEqual(expect.arrayContaining([expect.objectContaining(denyInsecure)]));
     }
@@ -626,8 +639,34 @@ describe('workflows, alerts and observability', () => {
     expect(JSON.stringify(props)).not.toContain(ourFunctions().get('billing')!.id);
   });
 
+  it("grants tenants' alert channels exactly per their alertChannels rows: secrets under cloudoptima/alert-channels/ and the tenant alerts topic", () => {
+    const [tenantTopicId] = tenantAlertsTopic();
+    for (const [name, { roleId }] of ourFunctions()) {
+      const row = FUNCTION_ACCESS[name as FunctionName].alertChannels;
+      const statements = statementsOfRole(s.template, roleId);
+      const channelSecrets = statements.filter((st) => JSON.stringify(st.Resource).includes('secret:cloudoptima/alert-channels/*'));
+      const onTopic = statements.filter((st) => JSON.stringify(st.Resource).includes(tenantTopicId));
+      if (!row) {
+        expect(channelSecrets, name).toEqual([]);
+        expect(onTopic, name).toEqual([]);
+        continue;
+      }
+      expect(channelSecrets.flatMap(actionsOf).sort(), name).toEqual(
+        row === 'manage' ? ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue'] : ['secretsmanager:GetSecretValue'],
+      );
+      expect(onTopic.flatMap(actionsOf).sort(), name).toEqual(
+        row === 'manage' ? ['sns:GetSubscriptionAttributes', 'sns:Publish', 'sns:Subscribe', 'sns:Unsubscribe'] : ['sns:GetSubscriptionAttributes', 'sns:Publish'],
+      );
+      // Nothing else in Secrets Manager beyond the cursor secret, and no other topic.
+      for (const st of statements.filter((x) => actionsOf(x).some((a) => a.startsWith('secretsmanager:') || a.startsWith('sns:')))) {
+        expect(channelSecrets.includes(st) || onTopic.includes(st) || refOf(st.Resource) === only('AWS::SecretsManager::Secret')[0], `${name}: ${JSON.stringify(st)}`).toBe(true);
+      }
+    }
+    expect(Object.entries(FUNCTION_ACCESS).filter(([, a]) => a.alertChannels).map(([n, a]) => `${n}:${a.alertChannels}`).sort()).toEqual(['alerts:manage', 'analyze:send']);
+  });
+
   it('alarms to the alerts topic on 5xx, throttles, authorizer errors, DLQ depth and failed workflow executions', () => {
-    const [topicId] = only('AWS::SNS::Topic');
+    const [topicId] = operatorTopic();
     const alarms = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, unknown>);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);

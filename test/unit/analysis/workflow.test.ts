@@ -9,7 +9,7 @@ import { runStateMachine, type LocalTask } from '#local/stepfunctions.js';
  */
 const FILE = 'state-machines/analysis.asl.json';
 
-type Event = { op: 'plan'; input: { trigger: string; tenantId?: string | null; after?: string } } | { op: 'analyze' | 'fail'; tenantId: string; trigger: string; error?: unknown } | { op: 'summarize'; results: Array<{ failed: boolean }> };
+type Event = { op: 'plan'; input: { trigger: string; tenantId?: string | null; after?: string } } | { op: 'analyze' | 'fail'; tenantId: string; trigger: string; error?: unknown } | { op: 'alert'; tenantId: string; dataThrough: string | null } | { op: 'summarize'; results: Array<{ failed: boolean }> };
 
 function analyzeLambda(registry: string[], failing: ReadonlySet<string> = new Set()) {
   const calls: Event[] = [];
@@ -23,7 +23,9 @@ function analyzeLambda(registry: string[], failing: ReadonlySet<string> = new Se
       }
       case 'analyze':
         if (failing.has(event.tenantId)) throw new Error(`no data for ${event.tenantId}`);
-        return { tenantId: event.tenantId, failed: false, anomalies: 2 };
+        return { tenantId: event.tenantId, failed: false, anomalies: 2, dataThrough: '2026-10-31' };
+      case 'alert':
+        return { tenantId: event.tenantId, failed: false, alerts: { budgets: 1, sent: 1, failed: 0, duplicates: 0 } };
       case 'fail':
         return { tenantId: event.tenantId, failed: true };
       case 'summarize':
@@ -42,6 +44,8 @@ describe('the analysis workflow', () => {
     const result = await run(lambda.task, { trigger: 'ingestion', after: JSON.stringify({ tenantId: 't2', ingestionId: 'i1' }) });
     expect(result.status).toBe('SUCCEEDED');
     expect(lambda.calls.filter((c) => c.op === 'analyze')).toEqual([{ op: 'analyze', tenantId: 't2', trigger: 'ingestion' }]);
+    // Then its budget checks and alerts, with the analysis' last day of data.
+    expect(lambda.calls.filter((c) => c.op === 'alert')).toEqual([{ op: 'alert', tenantId: 't2', dataThrough: '2026-10-31' }]);
   });
 
   it('analyses every registered tenant on the daily schedule, and succeeds with none', async () => {
@@ -72,7 +76,7 @@ describe('the analysis workflow', () => {
       }
     };
     walk(asl.States);
-    expect(tasks.map(([n]) => n).sort()).toEqual(['Analyze', 'Plan', 'RecordFailure', 'Summarize']);
+    expect(tasks.map(([n]) => n).sort()).toEqual(['Alert', 'Analyze', 'Plan', 'RecordFailure', 'Summarize']);
     for (const [name, state] of tasks) {
       expect(state.Retry.some((r: any) => r.ErrorEquals.includes('States.ALL') && r.BackoffRate > 1 && r.MaxAttempts > 0), name).toBe(true);
       expect(state.Catch?.length, name).toBeGreaterThan(0);
