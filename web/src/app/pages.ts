@@ -30,6 +30,8 @@ export const PAGES: PageEntry[] = [
   { path: 'anomalies', title: 'Anomalies', section: 'Optimize', permission: 'anomalies:read', load: () => import('../pages/Anomalies.js') },
   { path: 'anomalies/:id', title: 'Anomaly', section: 'Optimize', permission: 'anomalies:read', load: () => import('../pages/Anomaly.js'), hidden: true },
   { path: 'budgets', title: 'Budgets', section: 'Optimize', permission: 'budgets:read', load: () => import('../pages/Budgets.js') },
+  { path: 'accounts', title: 'Accounts', section: 'Govern', permission: 'accounts:read', load: () => import('../pages/Accounts.js') },
+  { path: 'inventory', title: 'Inventory', section: 'Govern', permission: 'accounts:read', load: () => import('../pages/Inventory.js') },
   // Optimize (recommendations, anomalies, budgets), Govern (accounts, policies, plans) and Automate
   // (remediation, reports, assistant) fill in as their issues land: one entry each, here.
   { path: 'settings/organization', title: 'Organization', section: 'Settings', permission: 'tenant:read', load: () => import('../pages/settings/Organization.js') },
