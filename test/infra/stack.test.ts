@@ -631,6 +631,16 @@ describe('workflows, alerts and observability', () => {
     },
   );
 
+  it('collects every connected account daily: one rule starting the collection workflow with the schedule trigger', () => {
+    const rules = Object.values(resourcesOf(s.template, 'AWS::Events::Rule')).map((r) => r.Properties as Record<string, any>);
+    const collection = rules.filter((r) => (r.Targets ?? []).some((t: any) => refOf(t.Arn) === stateMachine('collection').id));
+    expect(collection).toHaveLength(1);
+    expect(collection[0]).toMatchObject({ ScheduleExpression: 'cron(0 5 * * ? *)', State: 'ENABLED' });
+    expect(JSON.parse(collection[0]!.Targets[0].Input)).toEqual({ trigger: 'schedule', tenantId: null });
+    // It runs before the daily analysis (07:00 UTC), so the day's inventory is fresh.
+    expect(STATE_MACHINES.collection).toMatchObject({ file: 'collection.asl.json', task: 'collect', moreTasks: { CollectEc2FunctionArn: 'collect-ec2', CollectServicesFunctionArn: 'collect-services' } });
+  });
+
   it('runs billing ingestion with the ingest function, the same file the local runner executes', () => {
     expect(STATE_MACHINES.ingestion).toMatchObject({ file: 'ingestion.asl.json', placeholder: 'IngestFunctionArn', task: 'ingest' });
     const { props } = stateMachine('ingestion');
