@@ -9,6 +9,8 @@ import { DEMO_USERS } from '#local/seed.js';
  * where it listens; `npm start -- --fresh` throws away the state kept in .cloudoptima/.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
+// The functions' structured logs at INFO would bury the start-up progress; POWERTOOLS_LOG_LEVEL=INFO shows them.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const fresh = process.argv.includes('--fresh');
 const port = Number(process.env.PORT ?? 3000);
 const demoPassword = process.env.DEMO_PASSWORD ?? 'Demo-Passw0rd!';
