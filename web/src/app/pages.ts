@@ -37,6 +37,7 @@ export const PAGES: PageEntry[] = [
   { path: 'settings/organization', title: 'Organization', section: 'Settings', permission: 'tenant:read', load: () => import('../pages/settings/Organization.js') },
   { path: 'settings/users', title: 'Users', section: 'Settings', permission: 'users:read', load: () => import('../pages/settings/Users.js') },
   { path: 'settings/api-keys', title: 'API keys', section: 'Settings', permission: 'apikeys:read', load: () => import('../pages/settings/ApiKeys.js') },
+  { path: 'settings/alert-channels', title: 'Alert channels', section: 'Settings', permission: 'budgets:read', load: () => import('../pages/AlertChannels.js') },
   { path: 'settings/audit', title: 'Audit log', section: 'Settings', permission: 'audit:read', load: () => import('../pages/settings/AuditLog.js') },
   { path: 'settings/profile', title: 'Your profile', section: 'Settings', permission: 'tenant:read', load: () => import('../pages/settings/Profile.js') },
 ];

@@ -7,7 +7,8 @@ import { StatusBadge, type Budget } from './StatusBar.js';
 
 export const budgetKeys = {
   all: ['budgets'] as const,
-  history: (id: string) => ['budgets', id, 'history'] as const,
+  // Apart from 'budgets': refreshing the list after a delete must not refetch a deleted budget's history.
+  history: (id: string) => ['budget-history', id] as const,
 };
 
 /** Past periods of one budget, newest first: amount, actual and status, as the API answers them. */

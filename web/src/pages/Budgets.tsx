@@ -160,6 +160,7 @@ export default function Budgets() {
           if (!deleting) return;
           await api.call(budgetRoutes.delete, { params: { id: deleting.id } });
           if (historyOf?.id === deleting.id) setHistoryOf(null);
+          queryClient.removeQueries({ queryKey: budgetKeys.history(deleting.id) });
           setNotice(`Budget “${deleting.name}” deleted.`);
           await refresh();
         }}
