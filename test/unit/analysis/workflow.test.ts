@@ -11,7 +11,7 @@ const FILE = 'state-machines/analysis.asl.json';
 
 type Event = { op: 'plan'; input: { trigger: string; tenantId?: string | null; after?: string } } | { op: 'analyze' | 'fail'; tenantId: string; trigger: string; error?: unknown } | { op: 'alert'; tenantId: string; dataThrough: string | null } | { op: 'summarize'; results: Array<{ failed: boolean }> };
 
-function analyzeLambda(registry: string[], failing: ReadonlySet<string> = new Set()) {
+function analyzeLambda(registry: string[], failing: ReadonlySet<string> = new Set(), failingAlerts: ReadonlySet<string> = new Set()) {
   const calls: Event[] = [];
   const task: LocalTask = async (input) => {
     const event = input as Event;
@@ -25,6 +25,7 @@ function analyzeLambda(registry: string[], failing: ReadonlySet<string> = new Se
         if (failing.has(event.tenantId)) throw new Error(`no data for ${event.tenantId}`);
         return { tenantId: event.tenantId, failed: false, anomalies: 2, dataThrough: '2026-10-31' };
       case 'alert':
+        if (failingAlerts.has(event.tenantId)) throw new Error(`Slack is down for ${event.tenantId}`);
         return { tenantId: event.tenantId, failed: false, alerts: { budgets: 1, sent: 1, failed: 0, duplicates: 0 } };
       case 'fail':
         return { tenantId: event.tenantId, failed: true };
@@ -64,6 +65,15 @@ describe('the analysis workflow', () => {
     expect(lambda.calls.filter((c) => c.op === 'analyze' && c.tenantId === 'bad')).toHaveLength(4); // 1 + 3 retries
     expect(lambda.calls.filter((c) => c.op === 'fail')).toEqual([expect.objectContaining({ op: 'fail', tenantId: 'bad', trigger: 'schedule', error: expect.objectContaining({ Error: 'Error' }) })]);
     expect(lambda.calls.filter((c) => c.op === 'analyze' && c.tenantId !== 'bad').map((c) => (c as { tenantId: string }).tenantId).sort()).toEqual(['t1', 't3']);
+  });
+
+  it("retries a tenant's failing alert step, records it as the tenant's failure, and fails the execution", async () => {
+    const lambda = analyzeLambda(['t1', 't2'], new Set(), new Set(['t2']));
+    const result = await run(lambda.task, { trigger: 'schedule', tenantId: null });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'SomeTenantsFailed' });
+    expect(lambda.calls.filter((c) => c.op === 'alert' && c.tenantId === 't2')).toHaveLength(4); // 1 + 3 retries
+    expect(lambda.calls.filter((c) => c.op === 'fail')).toEqual([expect.objectContaining({ op: 'fail', tenantId: 't2', trigger: 'schedule', error: expect.objectContaining({ Cause: expect.stringContaining('Slack is down') }) })]);
+    expect(lambda.calls.filter((c) => c.op === 'alert' && c.tenantId === 't1')).toHaveLength(1);
   });
 
   it('gives every Task state a Retry with backoff and a Catch, and uses JSONPath only', () => {
