@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS } from '#shared/analysis/anomalies.js';
 import { costForecast } from '#shared/analysis/forecast-view.js';
 import type { AnomalyStore } from '#shared/analysis/store.js';
 import { analysisRoutes } from '#shared/contracts/analysis.js';
@@ -39,6 +40,14 @@ export function analysisRouteImplementations(depsOf: (req: ApiRequest) => Analys
       else if (req.body.feedback !== undefined && before.feedback === 'expected') await anomalies.unsuppress(caller.tenantId, before.causeId, before.id);
       return after;
     }),
+    implement(analysisRoutes.getAnomalySettings, async (req) => ({
+      ...(await depsOf(req).anomalies.settings(callerOf(req).tenantId)),
+      defaults: DEFAULT_THRESHOLDS,
+    })),
+    implement(analysisRoutes.updateAnomalySettings, async (req) => ({
+      ...(await depsOf(req).anomalies.updateSettings(callerOf(req).tenantId, req.body)),
+      defaults: DEFAULT_THRESHOLDS,
+    })),
     implement(analysisRoutes.forecast, async (req) => {
       const deps = depsOf(req);
       return costForecast(deps.queries, req.query, todayIn(await deps.timezone(), now()));

@@ -4,7 +4,7 @@ import { queryFingerprint } from '../db/cursor.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page } from '../db/pages.js';
 import { NotFound } from '../errors.js';
-import { DEFAULT_THRESHOLDS, type Severity } from './anomalies.js';
+import { DEFAULT_THRESHOLDS, type Severity, type Thresholds } from './anomalies.js';
 import type { AnalysisSettings, Anomaly, AnomalyFeedback, AnomalyStatus, DetectedAnomaly } from './model.js';
 
 /**
@@ -238,6 +238,15 @@ export class AnomalyStore {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.analysisSettings(tenantId) }));
     const stored = (out.Item ?? {}) as Partial<AnalysisSettings>;
     return { thresholds: { ...DEFAULT_THRESHOLDS, ...stored.thresholds }, metric: stored.metric ?? 'effective' };
+  }
+
+  /** Changes only the given thresholds (and metric); the rest keep their stored or default values. */
+  async updateSettings(tenantId: string, patch: Partial<Thresholds> & { metric?: AnalysisSettings['metric'] }): Promise<AnalysisSettings> {
+    const { metric, ...thresholds } = patch;
+    const current = await this.settings(tenantId);
+    const next: AnalysisSettings = { thresholds: { ...current.thresholds, ...thresholds }, metric: metric ?? current.metric };
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.analysisSettings(tenantId), entity: 'AnalysisSettings', ...next } }));
+    return next;
   }
 
   async recordRun(tenantId: string, run: { status: 'succeeded' | 'failed'; trigger: string; anomalies?: number; error?: string | null }, now: string): Promise<void> {

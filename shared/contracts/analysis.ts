@@ -163,6 +163,29 @@ export const costForecast = z
   })
   .meta({ id: 'CostForecast' });
 
+// ---- Detection settings ----
+
+export const anomalySettings = z
+  .object({
+    thresholds: z.object({
+      minImpactPerDay: z.number().describe("A day's increase over its expected cost, in the tenant's currency, at least"),
+      minDeviationPercent: z.number().describe('The increase in percent of the expected daily cost, at least'),
+      minScore: z.number().describe('The increase in robust standard deviations (MAD), at least'),
+    }),
+    defaults: z.object({ minImpactPerDay: z.number(), minDeviationPercent: z.number(), minScore: z.number() }),
+    metric: z.enum(['billed', 'effective']).describe('The cost analysed: effective (amortized) unless set to billed'),
+  })
+  .meta({ id: 'AnomalySettings' });
+
+export const updateAnomalySettingsRequest = z
+  .strictObject({
+    minImpactPerDay: z.number().min(0).max(1_000_000).optional(),
+    minDeviationPercent: z.number().min(0).max(10_000).optional(),
+    minScore: z.number().min(1).max(50).optional(),
+    metric: z.enum(['billed', 'effective']).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of minImpactPerDay, minDeviationPercent, minScore, metric' });
+
 export const analysisRoutes = {
   listAnomalies: defineRoute({
     operationId: 'listAnomalies',
@@ -186,6 +209,30 @@ export const analysisRoutes = {
     access: { permission: 'anomalies:read' },
     params: z.object({ id: entityId }),
     response: anomalyDetail,
+    status: 200,
+  }),
+  getAnomalySettings: defineRoute({
+    operationId: 'getAnomalySettings',
+    method: 'GET',
+    path: '/v1/anomalies/settings',
+    domain: 'analysis',
+    tag: 'Anomalies',
+    summary: "The tenant's detection thresholds (a day must clear all three) and the cost analysed",
+    access: { permission: 'anomalies:read' },
+    response: anomalySettings,
+    status: 200,
+  }),
+  updateAnomalySettings: defineRoute({
+    operationId: 'updateAnomalySettings',
+    method: 'PATCH',
+    path: '/v1/anomalies/settings',
+    domain: 'analysis',
+    tag: 'Anomalies',
+    summary: 'Tune detection for this tenant: fewer, larger anomalies (and alerts) or more sensitivity; applies from the next analysis',
+    access: { permission: 'alerts:write' },
+    body: updateAnomalySettingsRequest,
+    example: { minImpactPerDay: 100, minDeviationPercent: 25 },
+    response: anomalySettings,
     status: 200,
   }),
   updateAnomaly: defineRoute({

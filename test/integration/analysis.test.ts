@@ -276,3 +276,37 @@ describe('forecast', () => {
     expectError(await api('/v1/forecast?filter[tag:team]=web&filter[service]=x', { token: viewer.idToken }), 400, 'UNSUPPORTED_FILTER');
   });
 });
+
+describe('detection settings', () => {
+  it("reads the defaults, lets a finops manager tune them, refuses bad values, and keeps each tenant's own", async () => {
+    const admin = await newTenant('detection');
+    const other = await newTenant('detection-other');
+    const defaults = await api('/v1/anomalies/settings', { token: admin.idToken });
+    expect(defaults.status).toBe(200);
+    expect(defaults.body.thresholds).toEqual(defaults.body.defaults);
+    expect(defaults.body.metric).toBe('effective');
+
+    const tuned = await api('/v1/anomalies/settings', { method: 'PATCH', token: admin.idToken, body: { minImpactPerDay: 250, metric: 'billed' } });
+    expect(tuned.status).toBe(200);
+    expect(tuned.body).toMatchObject({ thresholds: { ...defaults.body.defaults, minImpactPerDay: 250 }, metric: 'billed' });
+    expect((await api('/v1/anomalies/settings', { token: admin.idToken })).body).toEqual(tuned.body);
+    // A partial change keeps the rest.
+    const again = await api('/v1/anomalies/settings', { method: 'PATCH', token: admin.idToken, body: { minScore: 6 } });
+    expect(again.body.thresholds).toEqual({ ...defaults.body.defaults, minImpactPerDay: 250, minScore: 6 });
+
+    // Another tenant is untouched, and cannot change ours.
+    expect((await api('/v1/anomalies/settings', { token: other.idToken })).body.thresholds).toEqual(defaults.body.defaults);
+    await api('/v1/anomalies/settings', { method: 'PATCH', token: other.idToken, body: { minImpactPerDay: 1 } });
+    expect((await api('/v1/anomalies/settings', { token: admin.idToken })).body.thresholds.minImpactPerDay).toBe(250);
+
+    // (Triage is an analyst's, tuning detection and so alert volume a finops manager's: roles.test.ts
+    // checks every role against this route's alerts:write.)
+    const bad = await api('/v1/anomalies/settings', { method: 'PATCH', token: admin.idToken, body: { minImpactPerDay: -5, minScore: 0, extra: 1 } });
+    expectError(bad, 400);
+    const fields = bad.body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.minImpactPerDay', 'body.minScore']));
+    expect(JSON.stringify(bad.body.error.details)).toContain('extra');
+    expectError(await api('/v1/anomalies/settings', { method: 'PATCH', token: admin.idToken, body: {} }), 400);
+    expect((await api('/v1/anomalies/settings', { token: admin.idToken })).body).toEqual(again.body);
+  });
+});
