@@ -1,10 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { analyzeTenant } from '#shared/analysis/run.js';
 import { AnomalyStore } from '#shared/analysis/store.js';
 import { entityId } from '#shared/contracts/common.js';
 import { CostStore } from '#shared/costs/store.js';
 import { keys } from '#shared/db/keys.js';
+import { TenantRegistry } from '#shared/db/registry.js';
 import { logger } from '#shared/observability.js';
 import { functionRuntime } from '#shared/runtime.js';
 
@@ -60,26 +60,8 @@ async function tenantToday(tenantId: string): Promise<string> {
 
 const storeFor = (tenantId: string) => new AnomalyStore(runtime.tables.forTenant(tenantId), runtime.tableName, runtime.cursorSecret);
 
-/** Every registered tenant: a Query on the registry partition, never a Scan. */
-async function registeredTenants(): Promise<string[]> {
-  const { pk, skPrefix } = keys.tenantRegistry();
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await runtime.tables.base.send(
-      new QueryCommand({
-        TableName: runtime.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        ProjectionExpression: 'tenantId',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) ids.push(item.tenantId as string);
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return ids;
-}
+/** Every registered tenant (a Query on the registry partition, never a Scan). */
+const registeredTenants = (): Promise<string[]> => new TenantRegistry(runtime.tables.base, runtime.tableName).tenantIds();
 
 export async function handler(event: AnalysisTask): Promise<unknown> {
   const input = task.parse(event);

@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import type { SyncRun } from '#shared/accounts/model.js';
@@ -6,6 +5,7 @@ import { AccountStore } from '#shared/accounts/store.js';
 import { sts } from '#shared/aws/clients.js';
 import { entityId } from '#shared/contracts/common.js';
 import { keys } from '#shared/db/keys.js';
+import { TenantRegistry } from '#shared/db/registry.js';
 import { localInventoryProvider, type BucketsSource, type MetricsSource } from '#shared/inventory/provider.js';
 import { InventoryStore } from '#shared/inventory/store.js';
 import { logger } from '#shared/observability.js';
@@ -70,26 +70,8 @@ function depsFor(tenantId: string): CollectionDeps {
   };
 }
 
-/** Every registered tenant: a Query on the registry partition, never a Scan. */
-async function registeredTenants(): Promise<string[]> {
-  const { pk, skPrefix } = keys.tenantRegistry();
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await runtime.tables.base.send(
-      new QueryCommand({
-        TableName: runtime.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        ProjectionExpression: 'tenantId',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const row of out.Items ?? []) ids.push(row.tenantId as string);
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return ids;
-}
+/** Every registered tenant (a Query on the registry partition, never a Scan). */
+const registeredTenants = (): Promise<string[]> => new TenantRegistry(runtime.tables.base, runtime.tableName).tenantIds();
 
 const emptyRun = (runId: string, t: SyncRun['trigger'], startedAt: string): SyncRun => ({
   runId,

@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys.js';
 
 /**
@@ -18,6 +18,27 @@ export class TenantRegistry {
         Item: { ...keys.tenantRegistryEntry(tenantId), entity: 'TenantRegistryEntry', tenantId, createdAt },
       }),
     );
+  }
+
+  /** Every registered tenant id: a paged Query on the registry partition, never a Scan. */
+  async tenantIds(): Promise<string[]> {
+    const { pk, skPrefix } = keys.tenantRegistry();
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+          ProjectionExpression: 'tenantId',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) ids.push(item.tenantId as string);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return ids;
   }
 
   async remove(tenantId: string): Promise<void> {

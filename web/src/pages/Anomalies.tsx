@@ -6,7 +6,7 @@ import { formatSpan, seriesLabel, SeverityBadge, SEVERITY_LABELS, spanDays, Stat
 import { useAnomalyList, type AnomalyFilter } from '../anomalies/queries.js';
 import { addDays } from '../costs/dates.js';
 import { formatMoney } from '../format.js';
-import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader } from '../ui/index.js';
+import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader, LoadMore } from '../ui/index.js';
 import '../anomalies/anomalies.css';
 
 /**
@@ -67,11 +67,7 @@ export default function Anomalies() {
               {items.length} {items.length === 1 ? 'anomaly' : 'anomalies'}
               {query.hasNextPage ? ' shown' : ''}
             </span>
-            {query.hasNextPage ? (
-              <Button onClick={() => void query.fetchNextPage()} busy={query.isFetchingNextPage}>
-                Load more
-              </Button>
-            ) : null}
+            <LoadMore query={query} />
           </div>
           {query.isFetchNextPageError ? <ErrorState error={query.error} onRetry={() => void query.fetchNextPage()} /> : null}
         </Card>

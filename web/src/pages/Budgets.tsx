@@ -7,7 +7,7 @@ import { BudgetHistory, budgetKeys } from '../budgets/History.js';
 import { StatusBadge, StatusBar, type Budget } from '../budgets/StatusBar.js';
 import { ConfirmDialog } from '../settings/ConfirmDialog.js';
 import { useCursorList } from '../settings/useList.js';
-import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader } from '../ui/index.js';
+import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader, LoadMore } from '../ui/index.js';
 import '../settings/settings.css';
 import './Budgets.css';
 
@@ -127,9 +127,7 @@ export default function Budgets() {
             </table>
             {query.hasNextPage ? (
               <div className="list-footer">
-                <Button onClick={() => void query.fetchNextPage()} busy={query.isFetchingNextPage}>
-                  Load more
-                </Button>
+                <LoadMore query={query} />
               </div>
             ) : null}
           </div>

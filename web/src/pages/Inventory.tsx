@@ -7,7 +7,7 @@ import { RESOURCE_LABELS, utilizationOf, type Resource } from '../accounts/label
 import { accountKeys, useAccounts } from '../accounts/queries.js';
 import { useApi, useTimeZone } from '../app/context.js';
 import { formatDateTime } from '../format.js';
-import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader } from '../ui/index.js';
+import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader, LoadMore } from '../ui/index.js';
 import '../accounts/accounts.css';
 
 const PAGE = 100;
@@ -157,11 +157,7 @@ export default function Inventory() {
               {items.length.toLocaleString('en-US')} {items.length === 1 ? 'resource' : 'resources'}
               {query.hasNextPage ? ' shown' : ''}
             </span>
-            {query.hasNextPage ? (
-              <Button onClick={() => void query.fetchNextPage()} busy={query.isFetchingNextPage}>
-                Load more
-              </Button>
-            ) : null}
+            <LoadMore query={query} />
           </div>
           {query.isFetchNextPageError ? <ErrorState error={query.error} onRetry={() => void query.fetchNextPage()} /> : null}
         </Card>

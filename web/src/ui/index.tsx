@@ -88,6 +88,16 @@ export function FormError({ message }: { message?: string | undefined }) {
   );
 }
 
+/** "Load more" for a cursor-paged list (a TanStack infinite query); nothing once the last page is in. */
+export function LoadMore({ query }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+  if (!query.hasNextPage) return null;
+  return (
+    <Button onClick={() => void query.fetchNextPage()} busy={query.isFetchingNextPage}>
+      Load more
+    </Button>
+  );
+}
+
 export function Loading({ label = 'Loading', rows = 3 }: { label?: string; rows?: number }) {
   return (
     <div className="loading" role="status" aria-busy="true" aria-label={label}>

@@ -6,7 +6,7 @@ import { apiKeyRoutes, createApiKeyRequest, type apiKey as apiKeySchema } from '
 import { userRoutes } from '#shared/contracts/users.js';
 import { Can, useApi, useCan, useMe, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
-import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, FormError } from '../../ui/index.js';
+import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, FormError, LoadMore } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 import { ConfirmDialog } from '../../settings/ConfirmDialog.js';
 import { ROLE_LABELS, ROLE_SUMMARIES, roleLabel } from '../../settings/roles.js';
@@ -140,9 +140,7 @@ export default function ApiKeys() {
             </div>
             {query.hasNextPage ? (
               <div className="list-footer">
-                <Button onClick={() => void query.fetchNextPage()} busy={query.isFetchingNextPage}>
-                  Load more
-                </Button>
+                <LoadMore query={query} />
               </div>
             ) : null}
           </>

@@ -7,7 +7,7 @@ import { ROUTES } from '#shared/contracts/routes.js';
 import { isAudited } from '#shared/http/route.js';
 import { useApi, useCan, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
-import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, PageHeader } from '../../ui/index.js';
+import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, PageHeader, LoadMore } from '../../ui/index.js';
 import { humanizeOperation } from '../../settings/roles.js';
 import { useCursorList } from '../../settings/useList.js';
 import '../../settings/settings.css';
@@ -239,11 +239,7 @@ export default function AuditLog() {
                 {items.length} {items.length === 1 ? 'entry' : 'entries'}
                 {list.hasNextPage ? ' so far' : ''}
               </span>
-              {list.hasNextPage ? (
-                <Button onClick={() => void list.fetchNextPage()} busy={list.isFetchingNextPage}>
-                  Load more
-                </Button>
-              ) : null}
+              <LoadMore query={list} />
             </div>
           </>
         )}

@@ -5,7 +5,7 @@ import type { Role } from '#shared/auth/permissions.js';
 import { inviteUserRequest, userRoutes, type user as userSchema } from '#shared/contracts/users.js';
 import { Can, useApi, useCan, useMe, useTimeZone } from '../../app/context.js';
 import { formatDateTime } from '../../format.js';
-import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, FormError } from '../../ui/index.js';
+import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, FormError, LoadMore } from '../../ui/index.js';
 import { useContractForm } from '../../ui/form.js';
 import { ConfirmDialog } from '../../settings/ConfirmDialog.js';
 import { ROLE_OPTIONS, ROLE_SUMMARIES, roleLabel } from '../../settings/roles.js';
@@ -138,9 +138,7 @@ export default function Users() {
             </div>
             {query.hasNextPage ? (
               <div className="list-footer">
-                <Button onClick={() => void query.fetchNextPage()} busy={query.isFetchingNextPage}>
-                  Load more
-                </Button>
+                <LoadMore query={query} />
               </div>
             ) : null}
           </>
