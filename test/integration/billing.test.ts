@@ -99,7 +99,7 @@ describe('billing ingestion over the API', () => {
     const good = await ingest(admin, id, [await upload(admin, id, 'good.csv', csv(row('01', '5')))]);
     const bad = await ingest(admin, id, [await upload(admin, id, 'bad.csv', csv(row('01', '5'), row('02', 'twelve')))]);
     expect(bad.status).toBe('failed');
-    expect(bad.error.code).toBe('RECONCILIATION_FAILED');
+    expect(bad.error).toMatchObject({ code: 'ROWS_REJECTED', message: '1 rows were rejected (see rejections); nothing was stored.' });
     expect(bad.rejections).toEqual([expect.objectContaining({ file: 'bad.csv', line: 3, column: 'BilledCost', code: 'NON_NUMERIC' })]);
     const periods = (await api(`/v1/billing/sources/${id}`, { token: admin.idToken })).body.periods;
     expect(periods).toEqual([expect.objectContaining({ period: '2026-01', ingestionId: good.id })]);
@@ -108,10 +108,10 @@ describe('billing ingestion over the API', () => {
   it('fails an unknown format and an empty file with a clear error', async () => {
     const { id } = await source(admin, 'unknown');
     const unknown = await ingest(admin, id, [await upload(admin, id, 'notes.csv', 'name,amount\nlunch,12\n')]);
-    expect(unknown).toMatchObject({ status: 'failed', error: { code: 'RECONCILIATION_FAILED' } });
-    expect(unknown.error.message).toMatch(/notes\.csv/);
+    expect(unknown).toMatchObject({ status: 'failed', error: { code: 'UNKNOWN_FORMAT' } });
+    expect(unknown.error.message).toMatch(/^notes\.csv: /);
     const empty = await ingest(admin, id, [await upload(admin, id, 'empty.csv', '')]);
-    expect(empty.status).toBe('failed');
+    expect(empty).toMatchObject({ status: 'failed', error: { code: 'EMPTY_FILE' } });
   });
 
   it('refuses an ingestion whose upload has no file, and an upload URL used wrongly', async () => {

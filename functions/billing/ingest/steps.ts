@@ -5,7 +5,7 @@ import { DomainError } from '#shared/errors.js';
 import { formatDecimal, parseDecimal } from '#shared/money.js';
 import type { ObjectStore } from '#shared/storage/object-store.js';
 import { tenantObjectKey } from '#shared/storage/object-store.js';
-import { isBillingFileError, openBillingFile, type ByteStream, type RandomAccessSource } from '../parse/index.js';
+import { isBillingFileError, openBillingFile, type BillingFileErrorCode, type ByteStream, type RandomAccessSource } from '../parse/index.js';
 import type { BillingStore, TotalsLine } from '../store.js';
 import { CostAggregator, mergePartials, type PartialAggregate } from './aggregate.js';
 
@@ -21,9 +21,23 @@ export interface StepDeps {
   objects: ObjectStore;
 }
 
+/** Why an ingestion refused its input: a file error's own code, or one of these. */
+export type RejectionCode = BillingFileErrorCode | 'UPLOAD_MISSING' | 'FILE_GONE' | 'ROWS_REJECTED' | 'NO_CHARGES' | 'RECONCILIATION_FAILED';
+
+/**
+ * The input is refused (not a platform fault): the workflow takes its InputRejected path. Step
+ * Functions carries only an error's type and message, so the code travels as a `[CODE] ` prefix
+ * that `fail` reads back into the ingestion's `error.code`.
+ */
 export class ReconciliationError extends DomainError {
   readonly status = 422;
-  readonly code = 'RECONCILIATION_FAILED';
+  constructor(
+    message: string,
+    details?: unknown,
+    readonly code: RejectionCode = 'RECONCILIATION_FAILED',
+  ) {
+    super(`[${code}] ${message}`, details);
+  }
 }
 
 export interface FileRef {
@@ -39,7 +53,7 @@ export async function prepare(deps: StepDeps, tenantId: string, ingestionId: str
   for (const uploadId of ingestion.uploadIds) {
     const upload = await deps.billing.getUpload(tenantId, uploadId);
     if (!upload || !(await deps.objects.head(upload.objectKey))) {
-      throw new ReconciliationError(`Upload ${uploadId} has no file: PUT the file to its upload URL first.`, { uploadId });
+      throw new ReconciliationError(`Upload ${uploadId} has no file: PUT the file to its upload URL first.`, { uploadId }, 'UPLOAD_MISSING');
     }
     files.push({ uploadId, objectKey: upload.objectKey, fileName: upload.fileName });
   }
@@ -52,7 +66,7 @@ const partialKey = (tenantId: string, ingestionId: string, uploadId: string) => 
 /** Streams one file through the parser into rollups; the result goes to the object store. */
 export async function aggregateFile(deps: StepDeps, tenantId: string, ingestionId: string, file: FileRef, defaultCurrency: string | null): Promise<{ partialKey: string; records: number; rejected: number }> {
   const head = await deps.objects.head(file.objectKey);
-  if (!head) throw new ReconciliationError(`The file of upload ${file.uploadId} is gone.`);
+  if (!head) throw new ReconciliationError(`The file of upload ${file.uploadId} is gone.`, { uploadId: file.uploadId }, 'FILE_GONE');
   const aggregator = new CostAggregator();
   try {
     // Ranged reads for Parquet (its footer comes first); one streamed read for CSV and gzip.
@@ -71,7 +85,7 @@ export async function aggregateFile(deps: StepDeps, tenantId: string, ingestionI
     aggregator.finishFile({ fileName: file.fileName, format: parsed.format, container: parsed.container }, parsed.totals());
   } catch (error) {
     // A file the parser refuses is the caller's input, not a transient fault: fail with its words.
-    if (isBillingFileError(error)) throw new ReconciliationError(`${file.fileName}: ${error.message}`, error.details);
+    if (isBillingFileError(error)) throw new ReconciliationError(`${file.fileName}: ${error.message}`, error.details, error.code);
     throw error;
   }
   const partial = aggregator.toPartial();
@@ -120,9 +134,9 @@ export async function commit(deps: StepDeps, tenantId: string, ingestionId: stri
     periods,
   });
   if (merged.rowsRejected > 0) {
-    throw new ReconciliationError(`${merged.rowsRejected} rows were rejected (see rejections); nothing was stored.`, { rowsRejected: merged.rowsRejected });
+    throw new ReconciliationError(`${merged.rowsRejected} rows were rejected (see rejections); nothing was stored.`, { rowsRejected: merged.rowsRejected }, 'ROWS_REJECTED');
   }
-  if (periods.length === 0) throw new ReconciliationError('The files hold no charges.');
+  if (periods.length === 0) throw new ReconciliationError('The files hold no charges.', null, 'NO_CHARGES');
 
   const current = await deps.costs.currentVersions(tenantId, periods[0]!, periods.at(-1)!);
   for (const period of periods) {
@@ -215,7 +229,10 @@ export async function fail(deps: StepDeps, tenantId: string, ingestionId: string
 function describe(error: { Error?: string; Cause?: string }): { code: string; message: string } {
   try {
     const cause = JSON.parse(error.Cause ?? '{}') as { errorType?: string; errorMessage?: string };
-    return { code: cause.errorType === 'ReconciliationError' ? 'RECONCILIATION_FAILED' : (error.Error ?? 'INGESTION_FAILED'), message: cause.errorMessage ?? error.Cause ?? 'unknown error' };
+    const message = cause.errorMessage ?? error.Cause ?? 'unknown error';
+    if (cause.errorType !== 'ReconciliationError') return { code: error.Error ?? 'INGESTION_FAILED', message };
+    const coded = /^\[([A-Z_]+)\] ([\s\S]*)$/.exec(message);
+    return coded ? { code: coded[1]!, message: coded[2]! } : { code: 'RECONCILIATION_FAILED', message };
   } catch {
     return { code: error.Error ?? 'INGESTION_FAILED', message: error.Cause ?? 'unknown error' };
   }
