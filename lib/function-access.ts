@@ -8,7 +8,7 @@ import type { WorkflowName } from '#shared/workflows.js';
  * tenant data role, whose session is tagged with the caller's tenant (lib/data.ts); the grants
  * below are the few direct reads and writes outside any tenant's partitions.
  */
-export type FunctionName = Domain | 'authorizer' | 'smoke' | 'ingest' | 'analyze' | 'collect' | 'collect-ec2' | 'collect-services';
+export type FunctionName = Domain | 'authorizer' | 'smoke' | 'ingest' | 'analyze' | 'collect' | 'collect-ec2' | 'collect-services' | 'billing-exports';
 
 export type TableAction =
   | 'GetItem'
@@ -31,6 +31,8 @@ export interface TableGrant {
   actions: readonly TableAction[];
   /** `dynamodb:LeadingKeys` patterns (ForAllValues:StringLike): the partition keys the actions may touch. */
   leadingKeys: readonly string[];
+  /** On this global secondary index instead of the table (LeadingKeys then names the index's partition keys). */
+  index?: string;
 }
 
 /**
@@ -153,7 +155,11 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     tenantData: true,
     cursorSecret: true,
     // Upload URLs for the browser, and a HEAD before an ingestion starts (is the file there yet?).
+    // Scan now (POST /v1/billing/sources/{id}/scan): reads the export bucket with the connected
+    // account's role and copies new files in with the PutObject that presigned uploads already
+    // need (still no read).
     objects: { presignPut: true, head: true },
+    customerRoles: true,
     startWorkflows: ['ingestion'],
   },
   // Connected accounts and the inventory: the connection test assumes the customer's role (STS,
@@ -193,6 +199,20 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     table: [{ actions: ['Query'], leadingKeys: ['REGISTRY#TENANTS'] }],
     objects: { read: true, write: true, presignPut: true },
     customerRoles: true,
+  },
+  // Export bucket events and the daily catch-up scan: the (account, bucket) routes and the tenant
+  // registry, the customer's export bucket through its role, new files copied in, then ingested.
+  'billing-exports': {
+    tenantData: true,
+    cursorSecret: true,
+    table: [
+      { actions: ['Query'], leadingKeys: ['REGISTRY#TENANTS'] },
+      // gsi1 of bucket sources: (account, bucket) -> tenant and source (keys.exportBucketIndex).
+      { actions: ['Query'], leadingKeys: ['EXPORTBUCKET#*'], index: 'gsi1' },
+    ],
+    objects: { head: true, write: true },
+    customerRoles: true,
+    startWorkflows: ['ingestion'],
   },
   // The fetchers read the customer's account and write only through the presigned URL they are given.
   'collect-ec2': { customerRoles: true },
@@ -236,6 +256,8 @@ export const FUNCTION_PROFILES: Readonly<Record<Exclude<FunctionName, Domain>, F
   collect: { kind: 'workflow', memorySize: 1024, timeout: Duration.minutes(10) },
   'collect-ec2': { kind: 'workflow', memorySize: 512, timeout: Duration.minutes(10) },
   'collect-services': { kind: 'workflow', memorySize: 512, timeout: Duration.minutes(10) },
+  // Streams export files from the customer's bucket into ours, one delivery after another.
+  'billing-exports': { kind: 'workflow', memorySize: 1024, timeout: Duration.minutes(15) },
 };
 
 const isDomain = (name: FunctionName): name is Domain => (DOMAINS as readonly string[]).includes(name);

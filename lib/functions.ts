@@ -177,7 +177,7 @@ function grantAccess(name: FunctionName, role: iam.Role, data: Data, auth: Auth,
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: grant.actions.map((action) => `dynamodb:${action}`),
-        resources: [data.table.tableArn],
+        resources: [grant.index ? `${data.table.tableArn}/index/${grant.index}` : data.table.tableArn],
         // ForAllValues holds for a request without keys too: that is why Scan is never granted.
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.leadingKeys] } },
       }),

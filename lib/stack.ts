@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { AlertChannels } from './alert-channels.js';
 import { Alerts } from './alerts.js';
 import { Api } from './api.js';
+import { BillingExports } from './billing-exports.js';
 import { Auth, type FederationProps } from './auth.js';
 import { Console, type ConsoleDomain } from './console.js';
 import { Data } from './data.js';
@@ -97,6 +98,7 @@ export class CloudOptimaStack extends Stack {
     this.workflows = new Workflows(this, 'Workflows', { functions: this.functions.byName });
     this.functions.connectWorkflows(this.workflows.byName);
     this.alertChannels = new AlertChannels(this, 'AlertChannels', { functions: this.functions.byName, consoleUrl: this.console.origin });
+    new BillingExports(this, 'BillingExports', { functions: this.functions.byName });
     this.observability = new Observability(this, 'Observability', {
       stage: this.api.restApi.deploymentStage,
       functions: this.functions.byName,

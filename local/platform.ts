@@ -19,6 +19,8 @@ import { LocalWorkflowStarter } from './workflows.js';
 import { LocalObjectStore } from '#shared/storage/local-object-store.js';
 import { useWorkflowStarter } from '#shared/workflows.js';
 import { useLocalInventoryProvider } from '#shared/inventory/provider.js';
+import { useLocalExportBuckets } from '#shared/billing/export-bucket.js';
+import { objectStore } from '#shared/runtime.js';
 
 /**
  * The whole platform on one machine: DynamoDB Local, cognito-local, the local API gateway with the
@@ -154,6 +156,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // AWS has no local counterpart for the customer accounts: the recorded demo accounts answer.
   const { RecordedDemoAccounts } = await import('./demo/inventory.js');
   useLocalInventoryProvider(new RecordedDemoAccounts(options.demoBillingEndDate ?? undefined));
+  // Customers' export buckets: a folder per bucket; a file put there delivers its S3 event (local/export-buckets.ts).
+  const exportBucketsDir = join(dataDir, 'export-buckets');
+  const { LocalExportBuckets } = await import('./export-buckets.js');
+  const exportBuckets = new LocalExportBuckets(exportBucketsDir, objectStore);
+  exportBuckets.onObjectCreated(async ({ accountId, bucket, key }) => {
+    await booted;
+    const { handler } = await import('../functions/billing/exports-handler.js');
+    return handler({ source: 'aws.s3', 'detail-type': 'Object Created', account: accountId, detail: { bucket: { name: bucket }, object: { key } } });
+  });
+  useLocalExportBuckets(exportBuckets);
+  process.env.LOCAL_EXPORT_BUCKETS_DIR = exportBucketsDir;
   const gateway = createGateway({
     routes: ROUTES,
     handlers,
@@ -172,6 +185,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   Object.assign(process.env, { LOCAL_OBJECTS_DIR: objectsDir, LOCAL_OBJECTS_URL: url, LOCAL_OBJECTS_SECRET: state.objectsSecret, CONSOLE_URL: url });
 
   const stoppers: Array<() => Promise<void>> = [];
+  exportBuckets.watch((error) => log(`export bucket event failed: ${(error as Error).message}`));
+  stoppers.push(async () => exportBuckets.close());
   const boot = async () => {
     const started = Date.now();
     const [dynamo, cognitoLocal] = await Promise.all([

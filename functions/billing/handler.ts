@@ -7,6 +7,10 @@ import { createApiHandler, tableStores } from '#shared/http/handler.js';
 import { functionRuntime, objectStore } from '#shared/runtime.js';
 import { tenantObjectKey } from '#shared/storage/object-store.js';
 import { workflowStarter } from '#shared/workflows.js';
+import { AccountStore } from '#shared/accounts/store.js';
+import { Invalid, NotFound } from '#shared/errors.js';
+import { scanExportSource } from './exports.js';
+import { exportDeps } from './exports-deps.js';
 import { startIngestion } from './service.js';
 import { BillingStore, type BillingSourceRecord } from './store.js';
 
@@ -21,6 +25,8 @@ async function withPeriods(tenantId: string, sources: BillingSourceRecord[]) {
   const pointers = sources.length ? await new CostStore(tables.forTenant(tenantId), tableName).currentVersions(tenantId, '0000-01', '9999-12') : [];
   return sources.map((source) => ({
     ...source,
+    accountId: source.accountId ?? null,
+    lastScan: source.lastScan ?? null,
     periods: pointers
       .filter((p) => p.sourceId === source.id)
       .map((p) => ({ period: p.period, status: p.status, updatedAt: p.updatedAt, ingestionId: p.version })),
@@ -32,6 +38,15 @@ export const handler = createApiHandler(
   [
     implement(billingRoutes.createSource, async (req) => {
       const { tenantId } = callerOf(req);
+      const accountId = req.body.kind === 'bucket' ? (req.body.accountId ?? null) : null;
+      if (accountId) {
+        try {
+          await new AccountStore(tables.forTenant(tenantId), tableName, cursorSecret).get(tenantId, accountId);
+        } catch (error) {
+          if (!(error instanceof NotFound)) throw error;
+          throw new Invalid('The account is not connected.', [{ field: 'body.accountId', message: 'connect this AWS account first (Govern > Accounts)' }]);
+        }
+      }
       const source: BillingSourceRecord = {
         id: ulid(),
         name: req.body.name,
@@ -39,6 +54,8 @@ export const handler = createApiHandler(
         bucket: req.body.bucket ?? null,
         prefix: req.body.prefix ?? null,
         defaultCurrency: req.body.defaultCurrency ?? null,
+        accountId,
+        lastScan: null,
         lastDeliveredAt: null,
         createdAt: new Date().toISOString(),
       };
@@ -54,6 +71,10 @@ export const handler = createApiHandler(
       const { tenantId } = callerOf(req);
       const [source] = await withPeriods(tenantId, [await storeFor(tenantId).getSource(tenantId, req.params.id)]);
       return source!;
+    }),
+    implement(billingRoutes.scanSource, async (req) => {
+      const { tenantId } = callerOf(req);
+      return scanExportSource(exportDeps(runtime, tenantId), tenantId, req.params.id, 'manual');
     }),
     implement(billingRoutes.createUpload, async (req) => {
       const caller = callerOf(req);

@@ -18,7 +18,7 @@ export interface IngestionDeps {
 export async function startIngestion(
   deps: IngestionDeps,
   tenantId: string,
-  input: { sourceId: string; uploadIds: string[]; createdBy: string },
+  input: { sourceId: string; uploadIds: string[]; createdBy: string; id?: string },
 ): Promise<IngestionRecord> {
   await deps.store.getSource(tenantId, input.sourceId);
   for (const [index, uploadId] of input.uploadIds.entries()) {
@@ -28,7 +28,7 @@ export async function startIngestion(
     if (!(await deps.objects.head(upload.objectKey))) throw new Invalid('The upload has no file yet.', [{ field, message: 'PUT the file to its upload URL first' }]);
   }
   const ingestion: IngestionRecord = {
-    id: ulid(),
+    id: input.id ?? ulid(),
     sourceId: input.sourceId,
     uploadIds: [...new Set(input.uploadIds)],
     status: 'queued',
@@ -45,7 +45,14 @@ export async function startIngestion(
     startedAt: null,
     finishedAt: null,
   };
-  await deps.store.putIngestion(tenantId, ingestion);
+  try {
+    await deps.store.putIngestion(tenantId, ingestion);
+  } catch (error) {
+    // A caller-chosen id (an export delivery's) recorded before: start it again, a no-op if it ran.
+    if (!input.id || (error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    await deps.workflows.start('ingestion', ingestion.id, { tenantId, ingestionId: ingestion.id });
+    return deps.store.getIngestion(tenantId, ingestion.id);
+  }
   await deps.workflows.start('ingestion', ingestion.id, { tenantId, ingestionId: ingestion.id });
   return ingestion;
 }

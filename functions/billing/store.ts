@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFound } from '#shared/errors.js';
 import { keys } from '#shared/db/keys.js';
 import { queryPage, type Page } from '#shared/db/pages.js';
@@ -13,8 +13,20 @@ export interface BillingSourceRecord {
   prefix: string | null;
   /** Currency for exports without a currency column. */
   defaultCurrency: string | null;
+  /** A bucket source: the connected account whose role reads the bucket. */
+  accountId?: string | null;
+  lastScan?: SourceScan | null;
   lastDeliveredAt: string | null;
   createdAt: string;
+}
+
+/** The last scan of a bucket source (or event from it). */
+export interface SourceScan {
+  at: string;
+  trigger: 'manual' | 'schedule' | 'event';
+  objects: number;
+  started: number;
+  error: { code: string; message: string } | null;
 }
 
 export interface UploadRecord {
@@ -57,7 +69,7 @@ export interface IngestionRecord {
 
 const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
   if (!item) return undefined;
-  const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, entity: _e, ...rest } = item;
   return rest as T;
 };
 
@@ -69,7 +81,8 @@ export class BillingStore {
   ) {}
 
   async putSource(tenantId: string, source: BillingSourceRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.billingSource(tenantId, source.id), entity: 'BillingSource', ...source } }));
+    const index = source.kind === 'bucket' && source.accountId && source.bucket ? keys.exportBucketIndex(source.accountId, source.bucket, tenantId, source.id) : {};
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.billingSource(tenantId, source.id), ...index, entity: 'BillingSource', ...source } }));
   }
 
   async getSource(tenantId: string, sourceId: string): Promise<BillingSourceRecord> {
@@ -95,6 +108,23 @@ export class BillingStore {
         ExpressionAttributeValues: { ':at': at },
       }),
     );
+  }
+
+  async recordScan(tenantId: string, sourceId: string, scan: SourceScan): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.billingSource(tenantId, sourceId),
+        UpdateExpression: 'SET lastScan = :scan',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':scan': scan },
+      }),
+    );
+  }
+
+  async findIngestion(tenantId: string, ingestionId: string): Promise<IngestionRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.ingestion(tenantId, ingestionId), ConsistentRead: true }));
+    return strip<IngestionRecord>(out.Item);
   }
 
   async putUpload(tenantId: string, upload: UploadRecord): Promise<void> {
@@ -141,5 +171,41 @@ export class BillingStore {
     const { pk, skPrefix } = keys.ingestionsOf(tenantId);
     const page = await queryPage(this.doc, this.tableName, this.cursorSecret, { tenantId, pk, skPrefix, limit, cursor, fingerprint, newestFirst: true });
     return { items: page.items.map((i) => strip<IngestionRecord>(i)!), nextCursor: page.nextCursor };
+  }
+}
+
+/**
+ * The export bucket routes: (account, bucket) -> the bucket sources reading it, from gsi1 of the
+ * sources' own items (an S3 event names only the account and bucket). Read by the exports
+ * function with its own role, limited to the EXPORTBUCKET# index partitions.
+ */
+export class ExportRoutes {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async find(accountId: string, bucket: string): Promise<Array<{ tenantId: string; sourceId: string }>> {
+    const { gsi1pk, skPrefix } = keys.exportBucketSources(accountId, bucket);
+    const out: Array<{ tenantId: string; sourceId: string }> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :sk)',
+          ExpressionAttributeValues: { ':pk': gsi1pk, ':sk': skPrefix },
+          ProjectionExpression: 'gsi1sk',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const match = /^TENANT#(.+)#SOURCE#(.+)$/.exec(item.gsi1sk as string);
+        if (match) out.push({ tenantId: match[1]!, sourceId: match[2]! });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 }

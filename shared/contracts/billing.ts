@@ -13,6 +13,19 @@ export const billingSource = z
     bucket: z.string().nullable(),
     prefix: z.string().nullable(),
     defaultCurrency: z.string().nullable(),
+    /** A bucket source: the connected account (12-digit id) whose role reads the bucket. */
+    accountId: z.string().nullable().default(null),
+    /** A bucket source: the last scan of the bucket or event from it, and what it started. */
+    lastScan: z
+      .object({
+        at: isoDateTime,
+        trigger: z.enum(['manual', 'schedule', 'event']),
+        objects: z.number().int(),
+        started: z.number().int(),
+        error: z.object({ code: z.string(), message: z.string() }).nullable(),
+      })
+      .nullable()
+      .default(null),
     /** When the source last delivered data that became current. */
     lastDeliveredAt: isoDateTime.nullable(),
     createdAt: isoDateTime,
@@ -28,8 +41,31 @@ export const createSourceRequest = z
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
     prefix: z.string().max(512).optional(),
     defaultCurrency: currency.optional(),
+    /** A bucket source: the connected account whose role reads the bucket (GET /v1/accounts). */
+    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
   })
-  .refine((s) => s.kind !== 'bucket' || s.bucket, { message: 'a bucket source needs a bucket', path: ['bucket'] });
+  .refine((s) => s.kind !== 'bucket' || s.bucket, { message: 'a bucket source needs a bucket', path: ['bucket'] })
+  .refine((s) => s.kind !== 'bucket' || s.accountId, { message: 'a bucket source needs the connected account that can read it', path: ['accountId'] })
+  .refine((s) => s.kind === 'bucket' || (!s.bucket && !s.prefix && !s.accountId), { message: 'only a bucket source has a bucket, prefix or account', path: ['kind'] });
+
+/** One export file a scan (or an event) saw, and what became of it. */
+export const scannedObject = z.object({
+  key: z.string(),
+  etag: z.string(),
+  size: z.number().int(),
+  /** `started`: a new file (or a new version of one), now ingesting; `ingested`: this ETag was taken before. */
+  outcome: z.enum(['started', 'ingested']),
+  ingestionId: z.string(),
+});
+
+export const scanResult = z
+  .object({
+    sourceId: z.string(),
+    trigger: z.enum(['manual', 'schedule', 'event']),
+    scannedAt: isoDateTime,
+    objects: z.array(scannedObject),
+  })
+  .meta({ id: 'BillingSourceScan' });
 
 export const UPLOAD_CONTENT_TYPES = ['text/csv', 'application/gzip', 'application/vnd.apache.parquet', 'application/octet-stream'] as const;
 
@@ -127,6 +163,18 @@ export const billingRoutes = {
     access: { permission: 'billing:read' },
     params: idParams,
     response: billingSource,
+    status: 200,
+  }),
+  scanSource: defineRoute({
+    operationId: 'scanBillingSource',
+    method: 'POST',
+    path: '/v1/billing/sources/{id}/scan',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'Scan an export bucket source now: each file under its prefix not yet ingested (by ETag) is copied in and ingested',
+    access: { permission: 'billing:write' },
+    params: idParams,
+    response: scanResult,
     status: 200,
   }),
   createUpload: defineRoute({

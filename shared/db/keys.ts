@@ -140,4 +140,11 @@ export const keys = {
     sk: `TENANT#${assertId('tenant', tenantId)}`,
   }),
   tenantRegistry: () => ({ pk: 'REGISTRY#TENANTS', skPrefix: 'TENANT#' }),
+
+  /** gsi1 of a bucket source's item: (account, bucket) -> the sources reading it; S3 events name only those two. */
+  exportBucketIndex: (accountId: string, bucket: string, tenantId: string, sourceId: string) => ({
+    gsi1pk: `EXPORTBUCKET#${assertId('account', accountId)}#${bucket}`,
+    gsi1sk: `TENANT#${assertId('tenant', tenantId)}#SOURCE#${assertId('billing source', sourceId)}`,
+  }),
+  exportBucketSources: (accountId: string, bucket: string) => ({ gsi1pk: `EXPORTBUCKET#${assertId('account', accountId)}#${bucket}`, skPrefix: 'TENANT#' }),
 } as const;
