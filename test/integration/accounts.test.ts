@@ -111,7 +111,14 @@ describe('connecting, testing, syncing and disconnecting', () => {
     expect((await api('/v1/accounts/onboarding', { token: b.idToken })).body.externalId).not.toBe(first.body.externalId);
     expect(first.body).toMatchObject({ roleName: ROLE_NAME, rolePath: '/cloudoptima/', templateUrl: null, quickCreateUrl: null });
     expect(first.body.permissions.map((p: any) => p.action)).toEqual(REQUIRED_PERMISSIONS.map((p) => p.action));
-    expect(Object.values(first.body.template.Resources as Record<string, any>).map((r) => r.Type).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role']);
+    const resources = Object.values(first.body.template.Resources as Record<string, any>);
+    expect(resources.filter((r) => !r.Condition).map((r) => r.Type).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role']);
+    // Only with an export bucket given: its read access and S3 event forwarding (test/unit/billing/collect-onboarding-exports.test.ts).
+    expect(resources.filter((r) => r.Condition).map((r) => [r.Type, r.Condition]).sort()).toEqual([
+      ['AWS::Events::Rule', 'HasExportBucket'],
+      ['AWS::IAM::Policy', 'HasExportBucket'],
+      ['AWS::IAM::Role', 'HasExportBucket'],
+    ]);
   });
 
   it('validates the role ARN with field details, refuses a caller-chosen ExternalId, and answers 409 to a second connection', async () => {
