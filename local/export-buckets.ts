@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ExportBucketSource, ExportObject } from '../shared/billing/export-bucket.js';
 import { AccountAccessError, type AccountTarget } from '../shared/inventory/provider.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { DEMO_ACCOUNTS } from './demo/dimensions.js';
 import { demoRoleArn } from './demo/inventory.js';
+
+/** A recorded bucket every demo account answers for: one small FOCUS delivery kept in the repo. */
+export const DEMO_EXPORT_BUCKET = 'cloudoptima-demo-exports';
+const DEMO_EXPORT_DIR = fileURLToPath(new URL('./demo/export-bucket', import.meta.url));
 
 /**
  * Local provider standing in for customers' S3 export buckets: a folder per bucket,
@@ -13,7 +18,8 @@ import { demoRoleArn } from './demo/inventory.js';
  * account's role (as AssumeRole would allow). ETags are the content's MD5, as S3's are for single-part
  * uploads. The local event adapter (`watch`) delivers an "Object Created" event for each file that
  * lands in a bucket folder, as the customer's EventBridge rule forwards S3's in AWS; `put` writes
- * one and delivers its event at once.
+ * one and delivers its event at once. The bucket named DEMO_EXPORT_BUCKET also holds the recorded
+ * delivery in local/demo/export-bucket/ (read-only), so a demo can scan a bucket without writing one.
  */
 export class LocalExportBuckets implements ExportBucketSource {
   private listener: ((event: { accountId: string; bucket: string; key: string }) => Promise<unknown>) | undefined;
@@ -69,8 +75,19 @@ export class LocalExportBuckets implements ExportBucketSource {
     return join(this.root, target.accountId, bucket);
   }
 
+  /** The folders holding a bucket's objects: its own, then (for the demo bucket) the recorded one. */
+  private folders(target: AccountTarget, bucket: string): string[] {
+    const own = this.folder(target, bucket);
+    return bucket === DEMO_EXPORT_BUCKET ? [own, DEMO_EXPORT_DIR] : [own];
+  }
+
   async list(target: AccountTarget, bucket: string, prefix: string): Promise<ExportObject[]> {
-    const folder = this.folder(target, bucket);
+    const byKey = new Map<string, ExportObject>();
+    for (const folder of this.folders(target, bucket).reverse()) for (const o of this.listFolder(folder, prefix)) byKey.set(o.key, o);
+    return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
+  private listFolder(folder: string, prefix: string): ExportObject[] {
     const out: ExportObject[] = [];
     const walk = (dir: string) => {
       let entries: string[];
@@ -96,7 +113,8 @@ export class LocalExportBuckets implements ExportBucketSource {
   }
 
   async copy(target: AccountTarget, bucket: string, object: ExportObject, destKey: string): Promise<void> {
-    const body = readFileSync(join(this.folder(target, bucket), ...object.key.split('/')));
+    const paths = this.folders(target, bucket).map((folder) => join(folder, ...object.key.split('/')));
+    const body = readFileSync(paths.find((path) => existsSync(path)) ?? paths[0]!);
     // S3's GetObject IfMatch: a file replaced since the listing is left for the next scan.
     if (createHash('md5').update(body).digest('hex') !== object.etag) throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed' });
     await this.objects().write(destKey, body, 'application/octet-stream');

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { billingSource, ingestion as ingestionSchema } from '../../shared/contracts/billing.js';
 import { formatDecimal, parseDecimal, sum } from '../../shared/money.js';
+import { DEMO_ACCOUNTS } from '../../local/demo/dimensions.js';
+import { DEMO_EXPORT_BUCKET } from '../../local/export-buckets.js';
 import { DEMO_USERS, launchBrowser, openConsole, screenshot, signIn } from './browser.js';
 
 type Ingestion = z.output<typeof ingestionSchema>;
@@ -267,6 +269,63 @@ describe('billing data', () => {
     expect(await text(page, '[data-testid="failure"]')).toContain('The file could not be read as a billing export.');
     expect(await text(page, '[data-testid="error-message"]')).toBe(broken.error!.message.replace(/\s+/g, ' '));
     await screenshot(page, 'billing-ingestion-broken');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a FinOps manager adds an export bucket source read by a connected account, and "Scan now" ingests its new file once', async () => {
+    const { page, context, errors } = await openConsole(browser);
+    await signIn(page, DEMO_USERS.finops_manager);
+    await page.goto('/billing');
+    // The demo accounts are connected by the seed; the recorded demo bucket answers for each (local/export-buckets.ts).
+    const accounts = await api<{ items: Array<{ id: string; name: string }> }>(page, '/v1/accounts?limit=500');
+    const account = accounts.items.find((a) => a.id === DEMO_ACCOUNTS.staging.id)!;
+    expect(account).toBeTruthy();
+
+    await page.getByRole('button', { name: 'Add source' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a billing source' });
+    const name = `E2E export bucket ${Date.now()}`;
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByLabel('Export bucket').check();
+    await dialog.getByRole('textbox', { name: 'Bucket' }).fill(DEMO_EXPORT_BUCKET);
+    await dialog.getByRole('textbox', { name: 'Prefix' }).fill('focus/');
+    // The account is required for a bucket source, as the API's schema says.
+    await dialog.getByRole('button', { name: 'Add source' }).click();
+    await expect.poll(() => dialog.getByText('a bucket source needs the connected account that can read it').count()).toBe(1);
+    await expect.poll(() => dialog.getByLabel('Account').locator('option').count()).toBe(accounts.items.length + 1);
+    await dialog.getByLabel('Account').selectOption(account.id);
+    await dialog.getByRole('button', { name: 'Add source' }).click();
+    await expect.poll(() => page.getByText(`Source “${name}” added.`).count(), { timeout: 10_000 }).toBe(1);
+    const created = (await api<{ items: Source[] }>(page, '/v1/billing/sources?limit=500')).items.find((s) => s.name === name)!;
+    expect(created).toMatchObject({ kind: 'bucket', bucket: DEMO_EXPORT_BUCKET, prefix: 'focus/', accountId: account.id, lastScan: null });
+    const row = page.locator(`tr[data-source-id="${created.id}"]`);
+    await expect.poll(() => text(page, `tr[data-source-id="${created.id}"] [data-testid="last-scan"]`)).toContain('Not scanned yet');
+    expect(await row.textContent()).toContain(`s3://${DEMO_EXPORT_BUCKET}/focus/`);
+
+    // Scan now: the one file under the prefix is copied in and ingested.
+    await row.getByRole('button', { name: `Scan ${name} now` }).click();
+    await expect.poll(() => row.getByTestId('scan-outcome').textContent().catch(() => null), { timeout: 15_000 }).toBe('1 file found, 1 new delivery ingesting');
+    const scanned = await api<Source>(page, `/v1/billing/sources/${created.id}`);
+    expect(scanned.lastScan).toMatchObject({ trigger: 'manual', objects: 1, started: 1, error: null });
+    await expect.poll(() => text(page, `tr[data-source-id="${created.id}"] [data-testid="last-scan"]`)).toContain('Last scan');
+    expect(await text(page, `tr[data-source-id="${created.id}"] [data-testid="last-scan"]`)).toContain('1 file, 1 new delivery');
+    const history = await api<{ items: Ingestion[] }>(page, '/v1/billing/ingestions?limit=500');
+    const ingestion = history.items.find((i) => i.sourceId === created.id)!;
+    expect(ingestion.createdBy).toBe('system:export-bucket');
+    let done = ingestion;
+    await expect.poll(async () => (done = await api<Ingestion>(page, `/v1/billing/ingestions/${ingestion.id}`)).status, { timeout: 45_000 }).toBe('succeeded');
+    expect(done.storedTotals).toEqual(done.sourceTotals);
+    expect(done.files.map((f) => f.fileName)).toEqual(['part-00001.csv']);
+    // The history row and the source's months follow.
+    await expect.poll(() => page.locator(`tr[data-ingestion-id="${ingestion.id}"]`).getByTestId('ingestion-status').textContent().catch(() => null), { timeout: 15_000 }).toBe('Succeeded');
+    await expect.poll(() => row.locator('li.billing-period').count(), { timeout: 10_000 }).toBe(done.periods.length);
+    await screenshot(page, 'billing-bucket-scanned');
+
+    // Scanned again: the same file (same ETag) is not ingested twice.
+    await row.getByRole('button', { name: `Scan ${name} now` }).click();
+    await expect.poll(() => row.getByTestId('scan-outcome').textContent().catch(() => null), { timeout: 15_000 }).toBe('1 file found, nothing new');
+    const after = await api<{ items: Ingestion[] }>(page, '/v1/billing/ingestions?limit=500');
+    expect(after.items.filter((i) => i.sourceId === created.id)).toHaveLength(1);
     expect(errors).toEqual([]);
     await context.close();
   });

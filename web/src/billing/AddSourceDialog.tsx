@@ -1,4 +1,5 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { accountRoutes } from '#shared/contracts/accounts.js';
 import { billingRoutes, createSourceRequest } from '#shared/contracts/billing.js';
 import { useApi } from '../app/context.js';
 import { Button, Dialog, Field, FormError } from '../ui/index.js';
@@ -20,6 +21,12 @@ export function AddSourceDialog({ open, onClose, onCreated }: { open: boolean; o
   const form = useContractForm(createSourceRequest, { name: '', kind: 'upload' });
   const { errors, isSubmitting } = form.formState;
   const kind = form.watch('kind');
+  // The accounts whose role can read a bucket (connected under Govern > Accounts).
+  const accounts = useQuery({
+    queryKey: ['accounts', 'for-billing-sources'],
+    queryFn: ({ signal }) => api.call(accountRoutes.list, { query: { limit: 500 }, signal }),
+    enabled: open && kind === 'bucket',
+  });
 
   const close = () => {
     form.reset();
@@ -82,6 +89,24 @@ export function AddSourceDialog({ open, onClose, onCreated }: { open: boolean; o
               {(props) => <input {...props} autoComplete="off" spellCheck={false} {...form.register('prefix', bucketOnly)} />}
             </Field>
           </div>
+        ) : null}
+        {kind === 'bucket' ? (
+          <Field
+            label="Account"
+            error={errors.accountId?.message}
+            hint="The connected AWS account whose CloudOptima role reads the bucket (give the bucket in its onboarding stack, which also forwards new files' S3 events)."
+          >
+            {(props) => (
+              <select {...props} {...form.register('accountId', bucketOnly)} defaultValue="">
+                <option value="">Choose a connected account</option>
+                {(accounts.data?.items ?? []).map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name} ({a.id})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         ) : null}
         <Field label="Default currency" error={errors.defaultCurrency?.message} hint="Optional: used for rows whose export leaves the currency empty (ISO 4217, e.g. USD).">
           {(props) => <input {...props} autoComplete="off" maxLength={3} className="billing-currency-input" {...form.register('defaultCurrency', currencyInput)} />}

@@ -2,6 +2,7 @@ import { useTimeZone } from '../app/context.js';
 import { formatDateTime } from '../format.js';
 import { Badge, Button } from '../ui/index.js';
 import { periodLabel, relativeTime } from './labels.js';
+import { ScanButton } from './ScanButton.js';
 import type { BillingSource } from './types.js';
 
 /** Older than this, a source's last delivery is flagged: exports normally arrive at least daily. */
@@ -42,6 +43,24 @@ function PeriodStrip({ periods }: { periods: BillingSource['periods'] }) {
   );
 }
 
+const TRIGGERS = { manual: 'scan', schedule: 'daily scan', event: 'S3 event' } as const;
+
+/** A bucket source's last scan or event: when, what it found, or why it could not read the bucket. */
+function LastScan({ source }: { source: BillingSource }) {
+  const timeZone = useTimeZone();
+  const scan = source.lastScan;
+  if (!scan) return <div className="muted billing-last-scan" data-testid="last-scan">Not scanned yet: new files arrive by S3 event, or scan now</div>;
+  return (
+    <div className={`billing-last-scan ${scan.error ? 'billing-scan-error' : 'muted'}`} data-testid="last-scan">
+      Last {TRIGGERS[scan.trigger]}{' '}
+      <time dateTime={scan.at} title={formatDateTime(scan.at, timeZone)}>
+        {relativeTime(scan.at)}
+      </time>
+      {scan.error ? `: ${scan.error.message}` : `: ${scan.objects} ${scan.objects === 1 ? 'file' : 'files'}, ${scan.started} new ${scan.started === 1 ? 'delivery' : 'deliveries'}`}
+    </div>
+  );
+}
+
 export function SourcesTable({ sources, canWrite, onUpload }: { sources: BillingSource[]; canWrite: boolean; onUpload: (sourceId: string) => void }) {
   const timeZone = useTimeZone();
   return (
@@ -75,8 +94,10 @@ export function SourcesTable({ sources, canWrite, onUpload }: { sources: Billing
                     ) : (
                       'Files uploaded here or through the API'
                     )}
+                    {source.kind === 'bucket' && source.accountId ? ` · read by account ${source.accountId}` : ''}
                     {source.defaultCurrency ? ` · default currency ${source.defaultCurrency}` : ''}
                   </div>
+                  {source.kind === 'bucket' ? <LastScan source={source} /> : null}
                 </td>
                 <td>{source.kind === 'bucket' ? 'Export bucket' : 'Upload area'}</td>
                 <td>
@@ -100,6 +121,8 @@ export function SourcesTable({ sources, canWrite, onUpload }: { sources: Billing
                       <Button onClick={() => onUpload(source.id)} aria-label={`Upload a file to ${source.name}`}>
                         Upload
                       </Button>
+                    ) : source.accountId ? (
+                      <ScanButton source={source} />
                     ) : null}
                   </td>
                 ) : null}
