@@ -1,5 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '#shared/db/keys.js';
+import { TenantRegistry } from '#shared/db/registry.js';
 import { Conflict } from '#shared/errors.js';
 import { functionRuntime } from '#shared/runtime.js';
 import { onExportObjectCreated, scanExportSource, type ScanResult } from './exports.js';
@@ -22,25 +22,8 @@ export interface ScheduledEvent {
   'detail-type': 'Scheduled Event';
 }
 
-async function registeredTenants(): Promise<string[]> {
-  const { pk, skPrefix } = keys.tenantRegistry();
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await runtime.tables.base.send(
-      new QueryCommand({
-        TableName: runtime.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        ProjectionExpression: 'tenantId',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const row of out.Items ?? []) ids.push(row.tenantId as string);
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return ids;
-}
+/** Every registered tenant (a Query on the registry partition, never a Scan). */
+const registeredTenants = (): Promise<string[]> => new TenantRegistry(runtime.tables.base, runtime.tableName).tenantIds();
 
 /** Every bucket source of every tenant, scanned; an unreachable one is recorded on it and skipped. */
 export async function scanAllExportSources(): Promise<ScanResult[]> {
