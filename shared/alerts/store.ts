@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import type { Severity } from '../analysis/constants.js';
 import { queryFingerprint } from '../db/cursor.js';
 import { keys } from '../db/keys.js';
-import { queryPage, type Page } from '../db/pages.js';
+import { allPages, queryPage, type Page } from '../db/pages.js';
 import { NotFound } from '../errors.js';
 import type { AlertChannelKind, AlertEvent } from './constants.js';
 
@@ -78,15 +78,8 @@ export class AlertStore {
     return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
   }
 
-  async allChannels(tenantId: string): Promise<ChannelRecord[]> {
-    const out: ChannelRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.listChannels(tenantId, 500, cursor);
-      out.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return out;
+  allChannels(tenantId: string): Promise<ChannelRecord[]> {
+    return allPages((cursor) => this.listChannels(tenantId, 500, cursor));
   }
 
   async updateChannel(tenantId: string, id: string, patch: ChannelPatch, now: string): Promise<ChannelRecord> {

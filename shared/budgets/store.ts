@@ -3,7 +3,7 @@ import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand,
 import { ulid } from 'ulid';
 import { queryFingerprint } from '../db/cursor.js';
 import { keys } from '../db/keys.js';
-import { queryPage, type Page } from '../db/pages.js';
+import { allPages, queryPage, type Page } from '../db/pages.js';
 import { NotFound } from '../errors.js';
 import type { BudgetStatusName } from './constants.js';
 import type { BudgetTerms } from './evaluate.js';
@@ -80,15 +80,8 @@ export class BudgetStore {
   }
 
   /** Every budget of the tenant (the workflow's budget check). */
-  async all(tenantId: string): Promise<BudgetRecord[]> {
-    const out: BudgetRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.list(tenantId, 500, cursor);
-      out.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return out;
+  all(tenantId: string): Promise<BudgetRecord[]> {
+    return allPages((cursor) => this.list(tenantId, 500, cursor));
   }
 
   /** Changes only the given fields; 404 when the budget is not this tenant's. */

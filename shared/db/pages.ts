@@ -61,3 +61,15 @@ export async function queryPage(
     nextCursor: startKey ? encodeCursor(cursorSecret, q.tenantId, q.fingerprint, startKey) : null,
   };
 }
+
+/** Every item of a paged list, page after page (for workflows that need the whole list). */
+export async function allPages<T>(page: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const next = await page(cursor);
+    items.push(...next.items);
+    cursor = next.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
