@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { useLocation } from 'react-router';
+import { useViewSearch } from '../costs/useViewSearch.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { costRoutes } from '#shared/contracts/costs.js';
 import { useApi } from '../app/context.js';
@@ -36,19 +37,20 @@ import './CostExplorer.css';
 export default function CostExplorer() {
   const api = useApi();
   const location = useLocation();
-  const navigate = useNavigate();
+  const { latest, go } = useViewSearch();
   const view = useMemo(() => parseView(location.search), [location.search]);
-  const setView = (patch: Partial<CostView>) => navigate({ search: serializeView({ ...view, ...patch }) });
+  const setView = (patch: Partial<CostView>) => go(serializeView({ ...parseView(latest()), ...patch }));
   // Filters a new grouping cannot be answered under are dropped, and the page says which and why.
   const [dropped, setDropped] = useState<{ search: string; notes: string[] } | null>(null);
   const setGroupBy = (groupBy: string) => {
-    const keep = view.filters.filter((f) => incompatibility(groupBy, f.dimension) === null);
-    const notes = view.filters
+    const current = parseView(latest());
+    const keep = current.filters.filter((f) => incompatibility(groupBy, f.dimension) === null);
+    const notes = current.filters
       .filter((f) => !keep.includes(f))
       .map((f) => `${dimensionLabel(f.dimension)}: ${f.values.map(valueLabel).join(' or ')} (${incompatibility(groupBy, f.dimension)})`);
-    const search = serializeView({ ...view, groupBy, filters: keep });
+    const search = serializeView({ ...current, groupBy, filters: keep });
     setDropped(notes.length ? { search, notes } : null);
-    navigate({ search });
+    go(search);
   };
   const today = useTenantToday();
   const range = rangeOf(view, today);

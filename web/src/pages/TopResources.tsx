@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { useLocation } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { costRoutes } from '#shared/contracts/costs.js';
 import { useApi } from '../app/context.js';
 import { formatRange, Freshness, MetricPicker, OtherCurrencies, RangePicker, ShareCell, useTenantToday } from '../costs/controls.js';
 import { DEFAULT_VIEW, filterQuery, parseView, rangeOf, serializeView, type CostView } from '../costs/view.js';
+import { useViewSearch } from '../costs/useViewSearch.js';
 import { formatMoney, formatMonth } from '../format.js';
 import { Card, EmptyState, PageHeader, QueryView } from '../ui/index.js';
 
@@ -21,13 +22,18 @@ const DEFAULTS: CostView = { ...DEFAULT_VIEW, range: 'mtd' };
 export default function TopResources() {
   const api = useApi();
   const location = useLocation();
-  const navigate = useNavigate();
+  const { latest, go: navigateTo } = useViewSearch();
   const view = useMemo(() => parseView(location.search, DEFAULTS), [location.search]);
-  const limitParam = Number(new URLSearchParams(location.search).get('limit'));
-  const limit = (LIMITS as readonly number[]).includes(limitParam) ? limitParam : DEFAULT_LIMIT;
-  const go = (patch: Partial<CostView>, nextLimit = limit) => {
-    const search = serializeView({ ...view, ...patch }, DEFAULTS);
-    navigate({ search: nextLimit === DEFAULT_LIMIT ? search : `${search}&limit=${nextLimit}` });
+  const limitOf = (search: string) => {
+    const param = Number(new URLSearchParams(search).get('limit'));
+    return (LIMITS as readonly number[]).includes(param) ? param : DEFAULT_LIMIT;
+  };
+  const limit = limitOf(location.search);
+  const go = (patch: Partial<CostView>, nextLimit?: number) => {
+    const current = latest();
+    const keepLimit = nextLimit ?? limitOf(current);
+    const search = serializeView({ ...parseView(current, DEFAULTS), ...patch }, DEFAULTS);
+    navigateTo(keepLimit === DEFAULT_LIMIT ? search : `${search}&limit=${keepLimit}`);
   };
   const today = useTenantToday();
   const range = rangeOf(view, today);
