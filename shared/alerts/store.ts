@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import type { Severity } from '../analysis/constants.js';
 import { queryFingerprint } from '../db/cursor.js';
 import { keys } from '../db/keys.js';
+import { notFoundOnCondition, setExpression } from '../db/directory.js';
 import { allPages, queryPage, type Page } from '../db/pages.js';
 import { NotFound } from '../errors.js';
 import type { AlertChannelKind, AlertEvent } from './constants.js';
@@ -83,32 +84,21 @@ export class AlertStore {
   }
 
   async updateChannel(tenantId: string, id: string, patch: ChannelPatch, now: string): Promise<ChannelRecord> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':now': now };
-    const sets = ['updatedAt = :now'];
-    for (const [field, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
-    }
-    try {
-      const out = await this.doc.send(
+    const { expression, names, values } = setExpression({ ...patch, updatedAt: now });
+    const out = await this.doc
+      .send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.alertChannel(tenantId, id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: expression,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return fromItem(out.Attributes!);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new NotFound('Alert channel not found.');
-      throw error;
-    }
+      )
+      .catch(notFoundOnCondition('Alert channel not found.'));
+    return fromItem(out.Attributes!);
   }
 
   /** Records the latest delivery outcome on the channel (shown in the console); a deleted channel is left alone. */

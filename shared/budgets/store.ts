@@ -3,6 +3,7 @@ import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand,
 import { ulid } from 'ulid';
 import { queryFingerprint } from '../db/cursor.js';
 import { keys } from '../db/keys.js';
+import { notFoundOnCondition, setExpression } from '../db/directory.js';
 import { allPages, queryPage, type Page } from '../db/pages.js';
 import { NotFound } from '../errors.js';
 import type { BudgetStatusName } from './constants.js';
@@ -86,32 +87,21 @@ export class BudgetStore {
 
   /** Changes only the given fields; 404 when the budget is not this tenant's. */
   async update(tenantId: string, id: string, patch: Partial<BudgetInput>, now: string): Promise<BudgetRecord> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':now': now };
-    const sets = ['updatedAt = :now'];
-    for (const field of FIELDS) {
-      if (patch[field] === undefined) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = patch[field];
-      sets.push(`#${field} = :${field}`);
-    }
-    try {
-      const out = await this.doc.send(
+    const { expression, names, values } = setExpression({ ...Object.fromEntries(FIELDS.filter((f) => patch[f] !== undefined).map((f) => [f, patch[f]])), updatedAt: now });
+    const out = await this.doc
+      .send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.budget(tenantId, id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: expression,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return fromItem(out.Attributes!);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new NotFound('Budget not found.');
-      throw error;
-    }
+      )
+      .catch(notFoundOnCondition('Budget not found.'));
+    return fromItem(out.Attributes!);
   }
 
   /** Deletes the budget, then its period records; 404 when it is not this tenant's. */
