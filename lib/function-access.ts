@@ -172,6 +172,9 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     customerRoles: true,
     startWorkflows: ['collection'],
   },
+  // Recommendations (list, lifecycle, settings with a synchronous re-analysis) and resources: the
+  // tenant's recommendations, inventory and rollups.
+  recommendations: { tenantData: true, cursorSecret: true },
   // The smoke workflow's task doubles and sums numbers: no data at all.
   smoke: {},
   // The ingestion workflow's task: streams the uploads, writes and removes its partial aggregates

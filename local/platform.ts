@@ -18,6 +18,7 @@ import { runStateMachine } from './stepfunctions.js';
 import { LocalWorkflowStarter } from './workflows.js';
 import { LocalObjectStore } from '#shared/storage/local-object-store.js';
 import { useWorkflowStarter } from '#shared/workflows.js';
+import { useLocalOrganizationSource } from '#shared/accounts/organization.js';
 import { useLocalInventoryProvider } from '#shared/inventory/provider.js';
 import { useLocalExportBuckets } from '#shared/billing/export-bucket.js';
 import { objectStore } from '#shared/runtime.js';
@@ -82,6 +83,7 @@ const HANDLER_MODULES: Record<Domain, () => Promise<{ handler: ProxyHandler }>> 
   budgets: () => import('../functions/budgets/handler.js'),
   alerts: () => import('../functions/alerts/handler.js'),
   accounts: () => import('../functions/accounts/handler.js'),
+  recommendations: () => import('../functions/recommendations/handler.js'),
 };
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -156,6 +158,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // AWS has no local counterpart for the customer accounts: the recorded demo accounts answer.
   const { RecordedDemoAccounts } = await import('./demo/inventory.js');
   useLocalInventoryProvider(new RecordedDemoAccounts(options.demoBillingEndDate ?? undefined));
+  const { RecordedDemoOrganization } = await import('./demo/organization.js');
+  useLocalOrganizationSource(new RecordedDemoOrganization());
   // Customers' export buckets: a folder per bucket; a file put there delivers its S3 event (local/export-buckets.ts).
   const exportBucketsDir = join(dataDir, 'export-buckets');
   const { LocalExportBuckets } = await import('./export-buckets.js');
