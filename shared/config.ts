@@ -35,6 +35,10 @@ export const config = {
   platformAccountId: () => process.env.PLATFORM_ACCOUNT_ID,
   /** Where the operator published the onboarding template (S3), for the quick-create link; unset: none. */
   onboardingTemplateUrl: () => process.env.ONBOARDING_TEMPLATE_URL,
+  /** The same for the organization template (shared/accounts/organization-template.json). */
+  organizationTemplateUrl: () => process.env.ORGANIZATION_TEMPLATE_URL,
+  /** The region CloudOptima runs in (Lambda sets AWS_REGION); the onboarding templates forward events to it. */
+  region: () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
   /** The SNS topic tenants' email alerts go through (lib/alert-channels.ts); unset locally (a local recorder stands in). */
   alertsTopicArn: () => process.env.ALERTS_TOPIC_ARN,
   /** The console's URL, which alerts link back to (CONSOLE_ORIGIN in AWS; the local gateway's URL locally). */

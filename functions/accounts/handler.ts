@@ -3,12 +3,15 @@ import { sts } from '#shared/aws/clients.js';
 import { config } from '#shared/config.js';
 import { callerOf, type ApiRequest } from '#shared/http/api-request.js';
 import { createApiHandler, tableStores } from '#shared/http/handler.js';
+import { localOrganizationSource, type OrganizationSource } from '#shared/accounts/organization.js';
 import { localInventoryProvider, type AccessSource } from '#shared/inventory/provider.js';
 import { InventoryStore } from '#shared/inventory/store.js';
 import { functionRuntime, objectStore } from '#shared/runtime.js';
 import { workflowStarter } from '#shared/workflows.js';
 import { AwsAccessSource } from './access.js';
-import { accountRouteImplementations, type AccountRouteDeps } from './routes.js';
+import { AwsOrganizationSource } from './organization-aws.js';
+import { organizationRouteImplementations, type OrganizationDeps } from './organization.js';
+import { accountRouteImplementations } from './routes.js';
 
 const runtime = await functionRuntime();
 const { tables, tableName, cursorSecret } = runtime;
@@ -16,8 +19,11 @@ const { tables, tableName, cursorSecret } = runtime;
 let access: AccessSource | undefined;
 /** Locally the recorded demo account answers the connection test; in AWS, STS and IAM do. */
 const accessSource = (): AccessSource => (access ??= localInventoryProvider() ?? new AwsAccessSource(sts()));
+let organization: OrganizationSource | undefined;
+/** Locally the recorded demo organization lists its accounts; in AWS, Organizations does. */
+const organizationSource = (): OrganizationSource => (organization ??= localOrganizationSource() ?? new AwsOrganizationSource(sts()));
 
-const depsFor = (tenantId: string): AccountRouteDeps => {
+const depsFor = (tenantId: string): OrganizationDeps => {
   const client = tables.forTenant(tenantId);
   return {
     accounts: new AccountStore(client, tableName, cursorSecret),
@@ -25,15 +31,25 @@ const depsFor = (tenantId: string): AccountRouteDeps => {
     objects: objectStore,
     access: accessSource,
     workflows: workflowStarter,
+    organization: organizationSource,
   };
+};
+
+const onboardingSettings = {
+  // Locally there is no CloudOptima AWS account: the all-zero id says so (and no role can name it).
+  platformAccountId: config.platformAccountId() ?? '000000000000',
+  templateUrl: config.onboardingTemplateUrl() ?? null,
 };
 
 export const handler = createApiHandler(
   'accounts',
-  accountRouteImplementations((req: ApiRequest) => depsFor(callerOf(req).tenantId), {
-    // Locally there is no CloudOptima AWS account: the all-zero id says so (and no role can name it).
-    platformAccountId: config.platformAccountId() ?? '000000000000',
-    templateUrl: config.onboardingTemplateUrl() ?? null,
-  }),
+  [
+    ...accountRouteImplementations((req: ApiRequest) => depsFor(callerOf(req).tenantId), onboardingSettings),
+    ...organizationRouteImplementations((req: ApiRequest) => depsFor(callerOf(req).tenantId), {
+      ...onboardingSettings,
+      organizationTemplateUrl: config.organizationTemplateUrl() ?? null,
+      region: config.region(),
+    }),
+  ],
   tableStores(runtime),
 );

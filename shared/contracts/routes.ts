@@ -8,6 +8,7 @@ import { budgetRoutes } from './budgets.js';
 import { alertRoutes } from './alerts.js';
 import { costRoutes } from './costs.js';
 import { inventoryRoutes } from './inventory.js';
+import { organizationRoutes } from './organization.js';
 import { authRoutes } from './auth.js';
 import { platformRoutes } from './platform.js';
 import { tenantRoutes } from './tenants.js';
@@ -31,7 +32,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...Object.values(alertRoutes),
   ...Object.values(accountRoutes),
   ...Object.values(inventoryRoutes),
+  ...Object.values(organizationRoutes),
 ];
 
-export { accountRoutes, inventoryRoutes };
+export { accountRoutes, inventoryRoutes, organizationRoutes };
 export { alertRoutes, analysisRoutes, apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, budgetRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };
