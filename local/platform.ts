@@ -19,7 +19,6 @@ import { LocalWorkflowStarter } from './workflows.js';
 import { LocalObjectStore } from '#shared/storage/local-object-store.js';
 import { useWorkflowStarter } from '#shared/workflows.js';
 import { useLocalOrganizationSource } from '#shared/accounts/organization.js';
-import { useLocalOrganizationSource } from '#shared/accounts/organization.js';
 import { useLocalInventoryProvider } from '#shared/inventory/provider.js';
 import { useLocalExportBuckets } from '#shared/billing/export-bucket.js';
 import { objectStore } from '#shared/runtime.js';
@@ -159,8 +158,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // AWS has no local counterpart for the customer accounts: the recorded demo accounts answer.
   const { RecordedDemoAccounts } = await import('./demo/inventory.js');
   useLocalInventoryProvider(new RecordedDemoAccounts(options.demoBillingEndDate ?? undefined));
-  const { RecordedDemoOrganization } = await import('./demo/organization.js');
-  useLocalOrganizationSource(new RecordedDemoOrganization());
   const { RecordedDemoOrganization } = await import('./demo/organization.js');
   useLocalOrganizationSource(new RecordedDemoOrganization());
   // Customers' export buckets: a folder per bucket; a file put there delivers its S3 event (local/export-buckets.ts).
