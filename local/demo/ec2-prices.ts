@@ -1,10 +1,10 @@
 /**
  * EC2 on-demand list prices for the demo data.
  *
- * Source: data/ec2-ondemand-us-east-1.csv, converted from the price table the Karpenter project
+ * Source: shared/recommendations/prices/data/ec2-ondemand-us-east-1.csv (shared with the recommendations' price book), converted from the price table the Karpenter project
  * generates from the AWS Price List API (github.com/aws/karpenter-provider-aws,
  * pkg/providers/pricing/zz_generated.pricing_aws.go, commit 1d927085dd81a9df9301e613f371dac5b4d16bfe),
- * Apache-2.0 (data/LICENSE-ec2-ondemand). Linux, shared tenancy, us-east-1.
+ * Apache-2.0 (LICENSE-ec2-ondemand beside it). Linux, shared tenancy, us-east-1.
  *
  * us-west-2 uses the us-east-1 price (AWS prices the two alike for the families used here).
  * eu-west-1 and ap-southeast-2 apply a fixed regional factor: an APPROXIMATION of AWS's regional
@@ -12,18 +12,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { EC2_REGION_PRICE_FACTORS } from '#shared/recommendations/prices/bundled.js';
 import { parseUnits } from './money.js';
 
 export const EC2_PRICE_SOURCE =
   'AWS Price List API via karpenter-provider-aws zz_generated.pricing_aws.go @1d927085 (Apache-2.0), us-east-1 Linux on-demand';
 
-/** Regional factor in per mille of the us-east-1 price (1000 = same price). */
-export const EC2_REGION_PRICE_FACTORS: Readonly<Record<string, number>> = {
-  'us-east-1': 1000,
-  'us-west-2': 1000,
-  'eu-west-1': 1115,
-  'ap-southeast-2': 1250,
-};
+/** Regional factor in per mille of the us-east-1 price (1000 = same price): the recommendations' price book's. */
+export { EC2_REGION_PRICE_FACTORS };
 
 export interface Ec2Price {
   instanceType: string;
@@ -38,7 +34,7 @@ let table: ReadonlyMap<string, Ec2Price> | undefined;
 /** Every instance type of the bundled us-east-1 price table (1,367 types), read once. */
 export function ec2OnDemandPrices(): ReadonlyMap<string, Ec2Price> {
   if (table) return table;
-  const text = readFileSync(new URL('./data/ec2-ondemand-us-east-1.csv', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../shared/recommendations/prices/data/ec2-ondemand-us-east-1.csv', import.meta.url), 'utf8');
   const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
   const map = new Map<string, Ec2Price>();
   for (const record of records) {
