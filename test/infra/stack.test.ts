@@ -629,7 +629,7 @@ describe('onboarding templates', () => {
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
     const policy = Object.values(resourcesOf(s.template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p.Properties!.Bucket) === JSON.stringify({ Ref: id }))!;
-    const statements = policy.Properties!.PolicyDocument.Statement as Statement[];
+    const statements = (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
     const publicRead = statements.filter((st) => st.Effect === 'Allow' && JSON.stringify(st.Principal) === JSON.stringify({ AWS: '*' }));
     expect(publicRead).toHaveLength(1);
     expect(publicRead[0]!.Action).toBe('s3:GetObject');
@@ -642,7 +642,7 @@ describe('onboarding templates', () => {
 
   it("gives the accounts function both templates' URLs for the quick-create links", () => {
     const [id] = templatesBucket();
-    const env = JSON.stringify(ourFunctions().get('accounts')!.props.Environment.Variables);
+    const env = JSON.stringify(ourFunctions().get('accounts')!.props.Environment!.Variables);
     for (const name of ['ONBOARDING_TEMPLATE_URL', 'ORGANIZATION_TEMPLATE_URL']) expect(env).toContain(name);
     expect(env).toContain(id);
     expect(env).toMatch(/onboarding\/[0-9a-f]{16}\/onboarding-template\.json/);
