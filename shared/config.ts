@@ -29,6 +29,13 @@ export const config = {
     process.env.LOCAL_OBJECTS_DIR
       ? { dir: process.env.LOCAL_OBJECTS_DIR, url: required('LOCAL_OBJECTS_URL'), secret: required('LOCAL_OBJECTS_SECRET') }
       : undefined,
+  /**
+   * Ingestion work units (functions/billing/ingest/plan.ts): a CSV file larger than this many
+   * bytes is split into byte ranges of about this size, a Parquet file of more rows into runs of
+   * row groups of about INGEST_UNIT_ROWS; unset: the defaults sized for one Lambda invocation.
+   */
+  ingestUnitBytes: () => (process.env.INGEST_UNIT_BYTES ? Number(process.env.INGEST_UNIT_BYTES) : undefined),
+  ingestUnitRows: () => (process.env.INGEST_UNIT_ROWS ? Number(process.env.INGEST_UNIT_ROWS) : undefined),
   /** A workflow's state machine ARN, e.g. INGESTION_STATE_MACHINE_ARN. */
   stateMachineArn: (workflow: string) => process.env[`${workflow.toUpperCase()}_STATE_MACHINE_ARN`],
   /** The AWS account CloudOptima runs in: the principal connected accounts' roles trust. */

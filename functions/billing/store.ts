@@ -53,7 +53,7 @@ export interface IngestionRecord {
   sourceId: string;
   uploadIds: string[];
   status: 'queued' | 'running' | 'succeeded' | 'failed';
-  files: Array<{ fileName: string; format: string; container: string; records: number }>;
+  files: Array<{ fileName: string; format: string; container: string; records: number; units?: number; note?: string | null }>;
   rowsRead: number;
   rowsRejected: number;
   rejections: Array<{ file: string; line: number; code: string; column: string | null; message: string }>;

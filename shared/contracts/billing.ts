@@ -109,7 +109,10 @@ export const ingestion = z
     sourceId: z.string(),
     uploadIds: z.array(z.string()),
     status: z.enum(['queued', 'running', 'succeeded', 'failed']),
-    files: z.array(z.object({ fileName: z.string(), format: z.string(), container: z.string(), records: z.number().int() })),
+    /** `units`: how many work units the file was read in (a large CSV or Parquet file is split); `note`: why a large file was read whole. */
+    files: z.array(
+      z.object({ fileName: z.string(), format: z.string(), container: z.string(), records: z.number().int(), units: z.number().int().optional(), note: z.string().nullable().optional() }),
+    ),
     rowsRead: z.number().int(),
     rowsRejected: z.number().int(),
     /** The first 100 rejected rows, with line, column and reason. */

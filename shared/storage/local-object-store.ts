@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ObjectStore, UploadTarget } from './object-store.js';
 
 /**
@@ -61,10 +61,12 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async read(key: string): Promise<Readable> {
+  async read(key: string, range?: { start: number; end: number }): Promise<Readable> {
     const path = this.pathOf(key);
     await stat(path);
-    return createReadStream(path);
+    // As S3's Range: bytes [start, end) (createReadStream's `end` is inclusive); an empty range reads nothing.
+    if (range && range.end <= range.start) return Readable.from([]);
+    return createReadStream(path, range ? { start: range.start, end: range.end - 1 } : {});
   }
 
   async readRange(key: string, start: number, end: number): Promise<Uint8Array> {

@@ -16,8 +16,11 @@ export interface ObjectStore {
   /** A URL the client PUTs the file to directly, valid for `expiresInSeconds`. */
   presignPut(key: string, options: { expiresInSeconds: number; contentType: string }): Promise<UploadTarget>;
   head(key: string): Promise<{ size: number } | null>;
-  /** Reads the object as a stream: billing files are streamed, never loaded whole. */
-  read(key: string): Promise<Readable>;
+  /**
+   * Reads the object as a stream: billing files are streamed, never loaded whole. With `range`,
+   * only bytes `[start, end)` (an S3 GetObject with a Range header; the same bytes locally).
+   */
+  read(key: string, range?: { start: number; end: number }): Promise<Readable>;
   /** Reads a byte range, for formats read from the end (Parquet). `end` is exclusive. */
   readRange(key: string, start: number, end: number): Promise<Uint8Array>;
   /** `tags` become S3 object tags (lifecycle rules expire by tag); the local store ignores them. */

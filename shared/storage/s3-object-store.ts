@@ -27,8 +27,9 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async read(key: string): Promise<Readable> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+  async read(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    const Range = range ? `bytes=${range.start}-${range.end - 1}` : undefined;
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range }));
     return out.Body as Readable;
   }
 

@@ -8,6 +8,9 @@ import { startPlatform } from '../../local/platform.js';
 export const AUTHORIZER_CACHE_TTL_SECONDS = 2;
 export const DEMO_PASSWORD = 'Demo-Passw0rd!';
 export const DEMO_BILLING_END_DATE = '2026-10-31';
+/** Small work units, so a test file of a few dozen KiB is split as a large export is in AWS (the demo's gzip never is). */
+export const INGEST_UNIT_BYTES = 16 * 1024;
+export const INGEST_UNIT_ROWS = 25;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,12 +20,15 @@ declare module 'vitest' {
     authorizerCacheTtlSeconds: number;
     demoPassword: string;
     demoBillingEndDate: string;
+    ingestUnitBytes: number;
+    ingestUnitRows: number;
   }
 }
 
 export default async function setup(project: TestProject) {
   // The handlers' structured logs would drown the test report; failures still print their own details.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  Object.assign(process.env, { INGEST_UNIT_BYTES: String(INGEST_UNIT_BYTES), INGEST_UNIT_ROWS: String(INGEST_UNIT_ROWS) });
   const platform = await startPlatform({
     port: 0,
     dataDir: null,
@@ -40,5 +46,7 @@ export default async function setup(project: TestProject) {
   project.provide('authorizerCacheTtlSeconds', AUTHORIZER_CACHE_TTL_SECONDS);
   project.provide('demoPassword', DEMO_PASSWORD);
   project.provide('demoBillingEndDate', DEMO_BILLING_END_DATE);
+  project.provide('ingestUnitBytes', INGEST_UNIT_BYTES);
+  project.provide('ingestUnitRows', INGEST_UNIT_ROWS);
   return async () => platform.stop();
 }

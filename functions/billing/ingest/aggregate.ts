@@ -142,7 +142,8 @@ const amountsOf = (c: Sums): Amounts => ({ billed: c.billed + BigInt(c.b), effec
 
 /** What one file (or the merge of several) sums to, in a form a later step can read back. */
 export interface PartialAggregate {
-  files: Array<{ fileName: string; format: string; container: string; records: number }>;
+  /** `units`: work units the file was read in (plan.ts); `note`: why a large file was not split. */
+  files: Array<{ fileName: string; format: string; container: string; records: number; units?: number; note?: string | null }>;
   recordsRead: number;
   rowsRejected: number;
   rejections: Rejection[];

@@ -4,7 +4,9 @@ import { ENTITY_ID_MESSAGE, ENTITY_ID_PATTERN } from '#shared/ids.js';
 import { logger } from '#shared/observability.js';
 import { functionRuntime, objectStore } from '#shared/runtime.js';
 import { BillingStore } from '../store.js';
-import { aggregateFile, cleanup, commit, fail, prepare, type StepDeps } from './steps.js';
+import { config } from '#shared/config.js';
+import { DEFAULT_UNIT_BYTES, DEFAULT_UNIT_ROWS } from './plan.js';
+import { aggregateUnit, aggregateWhole, cleanup, commit, fail, prepare, type StepDeps } from './steps.js';
 
 /**
  * The ingestion workflow's one Lambda: each Task state names its step in `op`. The tenant comes
@@ -15,21 +17,21 @@ const runtime = await functionRuntime();
 
 // zod/mini: the same checks at a fraction of the bundle (this function has no API, so no full zod).
 const entityId = z.string().check(z.regex(ENTITY_ID_PATTERN, ENTITY_ID_MESSAGE));
-const nonEmpty = z.string().check(z.minLength(1));
-const fileRef = z.object({ uploadId: entityId, objectKey: nonEmpty, fileName: nonEmpty });
 const task = z.discriminatedUnion('op', [
   z.object({ op: z.literal('prepare'), tenantId: entityId, ingestionId: entityId }),
-  z.object({ op: z.literal('aggregate'), tenantId: entityId, ingestionId: entityId, file: fileRef, defaultCurrency: z.nullable(z.string()) }),
-  z.object({ op: z.literal('commit'), tenantId: entityId, ingestionId: entityId, partialKeys: z.array(z.string()) }),
+  z.object({ op: z.literal('aggregate'), tenantId: entityId, ingestionId: entityId, unit: z.int().check(z.gte(0)) }),
+  z.object({ op: z.literal('aggregate-whole'), tenantId: entityId, ingestionId: entityId, uploadId: entityId }),
+  z.object({ op: z.literal('commit'), tenantId: entityId, ingestionId: entityId }),
   z.object({
     op: z.literal('cleanup'),
     tenantId: entityId,
     ingestionId: entityId,
     superseded: z.array(z.object({ period: z.string(), version: z.string() })),
-    partialKeys: z.array(z.string()),
   }),
   z.object({ op: z.literal('fail'), tenantId: entityId, ingestionId: entityId, error: z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }) }),
 ]);
+/** How large a work unit may be: the defaults, or smaller ones set by the environment (tests). */
+const limits = { unitBytes: config.ingestUnitBytes() ?? DEFAULT_UNIT_BYTES, unitRows: config.ingestUnitRows() ?? DEFAULT_UNIT_ROWS };
 export type IngestTask = z.input<typeof task>;
 
 function depsFor(tenantId: string): StepDeps {
@@ -44,13 +46,15 @@ export async function handler(event: IngestTask): Promise<unknown> {
   log.info('ingestion step');
   switch (input.op) {
     case 'prepare':
-      return prepare(deps, input.tenantId, input.ingestionId);
+      return prepare(deps, input.tenantId, input.ingestionId, { limits });
     case 'aggregate':
-      return aggregateFile(deps, input.tenantId, input.ingestionId, input.file, input.defaultCurrency);
+      return aggregateUnit(deps, input.tenantId, input.ingestionId, input.unit);
+    case 'aggregate-whole':
+      return aggregateWhole(deps, input.tenantId, input.ingestionId, input.uploadId);
     case 'commit':
-      return commit(deps, input.tenantId, input.ingestionId, input.partialKeys);
+      return commit(deps, input.tenantId, input.ingestionId);
     case 'cleanup':
-      await cleanup(deps, input.tenantId, input.ingestionId, input.superseded, input.partialKeys);
+      await cleanup(deps, input.tenantId, input.ingestionId, input.superseded);
       return { cleaned: true };
     case 'fail':
       await fail(deps, input.tenantId, input.ingestionId, input.error);

@@ -1,4 +1,3 @@
-/// <reference path="../parse/papaparse.d.ts" />
 /**
  * A local CSV billing file aggregated by several threads, each over a byte range; the result is
  * exactly the one-thread partial (`aggregateSource`), or that partial itself whenever a split
@@ -24,11 +23,9 @@ import { availableParallelism } from 'node:os';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import Papa from 'papaparse';
-import { detectFormat, normalizeHeader } from '../parse/detect.js';
 import { fileSource, openBillingFile, type BillingSource, type PeriodTotals, type SourceTotals } from '../parse/index.js';
-import { sniff } from '../parse/source.js';
 import { CostAggregator, type CellDump, type PartialAggregate } from './aggregate.js';
+import { csvCuts } from './plan.js';
 import { readRange, type RangeRead, type RangeWork } from './range.js';
 
 export type { RangeWork } from './range.js';
@@ -82,8 +79,6 @@ export async function aggregateSource(source: BillingSource, options: AggregateO
   return aggregator.toPartial({ release: true });
 }
 
-const HEAD_BYTES = 1 << 16;
-
 async function readAt(path: string, start: number, length: number): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
@@ -93,15 +88,6 @@ async function readAt(path: string, start: number, length: number): Promise<Buff
   } finally {
     await handle.close();
   }
-}
-
-/** The byte after the first line feed at or after `at`, or `size`. */
-async function lineStartAfter(path: string, at: number, size: number): Promise<number> {
-  for (let from = at; from < size; from += HEAD_BYTES) {
-    const i = (await readAt(path, from, HEAD_BYTES)).indexOf(10);
-    if (i >= 0) return from + i + 1;
-  }
-  return size;
 }
 
 function defaultWorkerUrl(): URL {
@@ -120,32 +106,6 @@ function runRange(url: URL, work: RangeWork): Promise<RangeResult> {
     worker.once('error', (e) => resolve({ ok: false, message: e.message }));
     worker.once('exit', (code) => resolve({ ok: false, message: `worker exited with ${code}` }));
   });
-}
-
-/**
- * Byte ranges for `parts` workers, or null when the file must be read whole on one thread.
- * The header is the first line: a header holding a quote (so possibly a quoted line break) is
- * not split.
- */
-async function plan(path: string, size: number, parts: number, options: AggregateOptions): Promise<{ headerEnd: number; cuts: number[] } | null> {
-  const head = await readAt(path, 0, Math.min(size, HEAD_BYTES));
-  if (sniff(head) !== 'text') return null;
-  const headerEnd = head.indexOf(10) + 1;
-  if (headerEnd === 0 || head.subarray(0, headerEnd).includes(34 /* " */)) return null;
-  try {
-    const cells = new Papa.Parser({ delimiter: ',', newline: '\n', quoteChar: '"' }).parse(head.subarray(0, headerEnd).toString('utf8'), 0, true).data[0] ?? [];
-    const detection = detectFormat(normalizeHeader(cells), options.fileName);
-    if (detection.index.findAll(detection.rules.currency).length === 0) return null;
-  } catch {
-    return null; // the one-thread read throws the file error
-  }
-  const cuts = [0];
-  for (let i = 1; i < parts; i++) {
-    const cut = await lineStartAfter(path, headerEnd + Math.floor(((size - headerEnd) * i) / parts), size);
-    if (cut > cuts[cuts.length - 1]! && cut < size) cuts.push(cut);
-  }
-  cuts.push(size);
-  return cuts.length > 2 ? { headerEnd, cuts } : null;
 }
 
 /** The parser's totals of consecutive ranges as one file's: summed per period and currency, in its order. */
@@ -183,8 +143,9 @@ export async function aggregateLocalFile(path: string, options: LocalFileOptions
   const { size } = await stat(path);
   const parts = Math.min(options.workers ?? availableParallelism(), Math.floor(size / (options.minBytesPerWorker ?? 16 * 1024 * 1024)));
   if (parts < 2) return oneThread('small file or one worker');
-  const ranges = await plan(path, size, parts, common);
-  if (ranges === null) return oneThread('not a splittable CSV (gzip, Parquet, quoted header, no currency column, or a file error)');
+  // The cuts the workflow's units use too (plan.ts): line starts; no quoted header; a currency column.
+  const ranges = await csvCuts((start, end) => readAt(path, start, end - start), size, parts, common);
+  if (!ranges.ok) return oneThread(`not a splittable CSV (${ranges.reason})`);
 
   const { headerEnd, cuts } = ranges;
   const url = options.workerUrl ?? defaultWorkerUrl();

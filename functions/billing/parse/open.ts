@@ -144,7 +144,7 @@ async function openParquet(file: ParquetFile, options: OpenOptions): Promise<Bil
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
 
   async function* batches(): AsyncGenerator<ParsedRecord[]> {
-    for await (const group of file.rowGroups(read)) {
+    for await (const group of file.rowGroups(read, options.rowGroups)) {
       const { rows, firstRow } = group;
       for (let start = 0; start < rows.length; start += batchSize) {
         const end = Math.min(rows.length, start + batchSize);

@@ -113,16 +113,28 @@ export class ParquetFile {
     return Number(this.metadata.num_rows);
   }
 
-  /** Row groups in order, reading only `columns` (names from `this.columns`). */
-  async *rowGroups(columns: readonly string[]): AsyncGenerator<ParquetRowGroup> {
+  /** Rows of each row group, in order (an ingestion work unit is a run of row groups). */
+  get rowGroupSizes(): number[] {
+    return this.metadata.row_groups.map((g) => Number(g.num_rows));
+  }
+
+  /**
+   * Row groups in order, reading only `columns` (names from `this.columns`); with `only`, just
+   * groups `[start, end)`, their rows still numbered from the file's first.
+   */
+  async *rowGroups(columns: readonly string[], only?: { start: number; end: number }): AsyncGenerator<ParquetRowGroup> {
     const fixes: [number, number | undefined][] = [];
     columns.forEach((c, i) => {
       if (this.decimalScales.has(c)) fixes.push([i, this.decimalScales.get(c)]);
       else if (this.rawBytes.has(c)) fixes.push([i, undefined]);
     });
     let firstRow = 0;
-    for (const group of this.metadata.row_groups) {
+    for (const [index, group] of this.metadata.row_groups.entries()) {
       const count = Number(group.num_rows);
+      if (only && (index < only.start || index >= only.end)) {
+        firstRow += count;
+        continue;
+      }
       let rows: unknown[][] = [];
       try {
         await parquetRead({

@@ -155,6 +155,11 @@ export interface OpenOptions {
    * specification's own examples) carry. Unset: only ISO 8601 dates are accepted.
    */
   slashDates?: 'MDY' | 'DMY';
+  /**
+   * Parquet only: read just row groups `[start, end)` (an ingestion work unit); row numbers and
+   * the totals are those of these groups. Unset: every group.
+   */
+  rowGroups?: { start: number; end: number };
   /** Records mapped per batch (CSV batches also end at each input chunk). Default 2048. */
   batchSize?: number;
 }
