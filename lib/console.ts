@@ -1,15 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { acknowledge, nagArn } from './nag.js';
-import { LOG_RETENTION } from './observability.js';
+import { uploadToBucket } from './bucket-deployment.js';
+import { acknowledge } from './nag.js';
 import { repoPath } from './repo.js';
 import { consoleCsp } from '../shared/http/csp.js';
 
@@ -144,57 +142,13 @@ export class Console extends Construct {
 
   /** Uploads the console with its `config.json`, and invalidates CloudFront's copy. */
   publish(config: ConsoleConfig): s3deploy.BucketDeployment {
-    const logGroup = new logs.LogGroup(this, 'DeployLogs', { retention: LOG_RETENTION });
-    // Our own role, so the deployment function holds its log group and nothing from an AWS managed policy.
-    const role = new iam.Role(this, 'DeployRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'CloudOptima console upload (CDK BucketDeployment)',
-    });
-    logGroup.grantWrite(role);
-    const deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
+    return uploadToBucket(this, 'Deploy', {
       sources: [s3deploy.Source.asset(repoPath(CONSOLE_SOURCE)), s3deploy.Source.jsonData('config.json', config)],
-      destinationBucket: this.bucket,
+      bucket: this.bucket,
       distribution: this.distribution,
-      distributionPaths: ['/*'],
-      role,
-      logGroup,
+      description: 'CloudOptima console upload',
       memoryLimit: 256,
     });
-
-    const stack = Stack.of(this);
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[Resource::${nagArn(this.bucket)}/*]`,
-      'CDK BucketDeployment replaces every object of the console bucket (and prunes stale ones); the role reaches that bucket only.',
-    );
-    for (const finding of ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*']) {
-      acknowledge(
-        role,
-        `AwsSolutions-IAM5[${finding}]`,
-        'CDK BucketDeployment\'s generated grant (grantRead on the CDK asset bucket, grantReadWrite on the console bucket); ' +
-          'its resources are those two buckets only.',
-      );
-    }
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]`,
-      'Reads the console files from the CDK bootstrap asset bucket, which is where cdk deploy uploads them.',
-    );
-    acknowledge(
-      role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'CDK BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on "*" to refresh the console ' +
-        'after an upload; invalidating cached static files is the only thing those actions can do.',
-    );
-    const handler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
-    if (handler) {
-      acknowledge(
-        handler,
-        'AwsSolutions-L1',
-        'The runtime of CDK\'s own BucketDeployment function (Python, with the AWS CLI layer) is chosen by aws-cdk-lib and moves with it.',
-      );
-    }
-    return deployment;
   }
 }
 

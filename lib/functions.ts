@@ -27,8 +27,10 @@ export interface FunctionsProps {
   storage: Storage;
   /** The console's origin, for CORS on answers the handlers build. */
   consoleOrigin: string;
-  /** Where the operator published the onboarding template (S3 URL), for the quick-create link. */
+  /** Where the onboarding template is published (S3 URL), for the quick-create link. */
   onboardingTemplateUrl?: string;
+  /** The same for the organization template. */
+  organizationTemplateUrl?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class Functions extends Construct {
   private readonly roles: Readonly<Record<FunctionName, iam.Role>>;
   private workflowsConnected = false;
 
-  constructor(scope: Construct, id: string, { data, auth, storage, consoleOrigin, onboardingTemplateUrl }: FunctionsProps) {
+  constructor(scope: Construct, id: string, { data, auth, storage, consoleOrigin, onboardingTemplateUrl, organizationTemplateUrl }: FunctionsProps) {
     super(scope, id);
     const names = functionNames();
 
@@ -83,7 +85,12 @@ export class Functions extends Construct {
       const base = kind !== 'workflow' ? apiEnvironment : access.tenantData || access.cursorSecret ? runtimeEnvironment : {};
       // Functions that reach customers' accounts know which account their roles trust.
       const customer = access.customerRoles
-        ? { PLATFORM_ACCOUNT_ID: Stack.of(this).account, ...(onboardingTemplateUrl ? { ONBOARDING_TEMPLATE_URL: onboardingTemplateUrl } : {}) }
+        ? {
+            PLATFORM_ACCOUNT_ID: Stack.of(this).account,
+            // The accounts API names the published onboarding templates in its quick-create links.
+            ...(name === 'accounts' && onboardingTemplateUrl ? { ONBOARDING_TEMPLATE_URL: onboardingTemplateUrl } : {}),
+            ...(name === 'accounts' && organizationTemplateUrl ? { ORGANIZATION_TEMPLATE_URL: organizationTemplateUrl } : {}),
+          }
         : {};
       return { ...base, ...customer, ...(access.objects ? { OBJECTS_BUCKET: storage.bucket.bucketName } : {}) };
     };

@@ -9,6 +9,7 @@ import { Console, type ConsoleDomain } from './console.js';
 import { Data } from './data.js';
 import { Functions } from './functions.js';
 import { Observability } from './observability.js';
+import { OnboardingTemplates } from './onboarding-templates.js';
 import { Storage, objectsUploadOrigin } from './storage.js';
 import { Workflows } from './workflows.js';
 
@@ -28,8 +29,9 @@ export interface CloudOptimaStackProps extends StackProps {
   /** Serve the console on a domain of your own instead of *.cloudfront.net. */
   consoleDomain?: ConsoleDomain;
   /**
-   * The S3 URL where you published shared/accounts/onboarding-template.json (`npm run
-   * build:onboarding` renders it): the API then offers customers a one-click quick-create link.
+   * The S3 URL where you published shared/accounts/onboarding-template.json yourself (`npm run
+   * build:onboarding` renders it). Default: the copy this stack publishes (lib/onboarding-templates.ts),
+   * which the API's one-click quick-create links name.
    */
   onboardingTemplateUrl?: string;
 }
@@ -46,6 +48,7 @@ export class CloudOptimaStack extends Stack {
   readonly functions: Functions;
   readonly api: Api;
   readonly console: Console;
+  readonly onboardingTemplates: OnboardingTemplates;
   readonly alerts: Alerts;
   readonly alertChannels: AlertChannels;
   readonly workflows: Workflows;
@@ -73,6 +76,7 @@ export class CloudOptimaStack extends Stack {
     const uploads = objectsUploadOrigin(this);
     this.console = new Console(this, 'Console', { connectSources: [apiOrigin, uploads, ...hostedSignIn], customDomain: props.consoleDomain });
     this.storage = new Storage(this, 'Storage', { protect, consoleOrigin: this.console.origin, accessLogs: this.console.logsBucket });
+    this.onboardingTemplates = new OnboardingTemplates(this, 'OnboardingTemplates', { accessLogs: this.console.logsBucket });
 
     this.auth = new Auth(this, 'Auth', {
       protect,
@@ -85,7 +89,9 @@ export class CloudOptimaStack extends Stack {
       auth: this.auth,
       storage: this.storage,
       consoleOrigin: this.console.origin,
-      onboardingTemplateUrl: props.onboardingTemplateUrl,
+      // The templates this stack publishes, unless the operator publishes its own (context onboardingTemplateUrl).
+      onboardingTemplateUrl: props.onboardingTemplateUrl ?? this.onboardingTemplates.memberTemplateUrl,
+      organizationTemplateUrl: this.onboardingTemplates.organizationTemplateUrl,
     });
     this.api = api = new Api(this, 'Api', { functions: this.functions, consoleOrigin: this.console.origin });
     this.console.publish({

@@ -4,7 +4,7 @@
  * and the catalog row's risk, effort, restart and rollback.
  */
 import type { InventoryResource } from '../inventory/model.js';
-import { cents, HOURS, money, over, percentOf, plain, times, usd } from './calc.js';
+import { cents, HOURS, money, over, percentOf, plain, quantity, times, usd } from './calc.js';
 import type { Finding, PriceBasis, ResourceSummary, RuleContext, RuleDefinition } from './model.js';
 
 /** One priced part of a recommendation: a resource's cost now and after the change. */
@@ -46,7 +46,7 @@ export function priceItems(items: readonly PricedItem[], region: string, context
     let done = false;
     if (cost && item.useBilledCost !== false && cost.days > 0 && cost.currency === 'USD') {
       // The resource's own bill over `days`, scaled to a 730-hour month.
-      const billedMonthly = over(money(cost.billed) * BigInt(HOURS.month), BigInt(24 * cost.days));
+      const billedMonthly = over(money(cost.billed) * BigInt(HOURS.month), quantity(HOURS.day * cost.days));
       let after: bigint | null = null;
       if (item.recommendedList === 0n) after = 0n;
       else if (item.recommendedList !== null && item.currentList !== null && item.currentList > 0n) after = over(times(billedMonthly, item.recommendedList), item.currentList);

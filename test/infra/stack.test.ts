@@ -156,7 +156,8 @@ describe('functions', () => {
       const extra = [
         ...(access.objects ? ['OBJECTS_BUCKET'] : []),
         ...(access.startWorkflows ?? []).map(stateMachineArnVariable),
-        ...(access.customerRoles ? ['PLATFORM_ACCOUNT_ID'] : []),
+        // The accounts API names the published onboarding templates in its quick-create links.
+        ...(access.customerRoles ? ['PLATFORM_ACCOUNT_ID', ...(name === 'accounts' ? ['ONBOARDING_TEMPLATE_URL', 'ORGANIZATION_TEMPLATE_URL'] : [])] : []),
         ...(access.alertChannels ? ['ALERTS_TOPIC_ARN', 'CONSOLE_URL'] : []),
       ];
       expect(Object.keys(env).sort(), name).toEqual([...always, ...base, ...extra].sort());
@@ -487,11 +488,13 @@ describe('encryption everywhere', () => {
     expect(queue.Properties!.SqsManagedSseEnabled === true || queue.Properties!.KmsMasterKeyId !== undefined).toBe(true);
     for (const [id, bucket] of Object.entries(resourcesOf(s.template, 'AWS::S3::Bucket'))) {
       expect(bucket.Properties!.BucketEncryption, id).toBeDefined();
+      // The one public bucket: the onboarding templates, public by bucket policy on onboarding/* only ('onboarding templates' below).
+      const published = id.startsWith('OnboardingTemplates');
       expect(bucket.Properties!.PublicAccessBlockConfiguration, id).toEqual({
         BlockPublicAcls: true,
-        BlockPublicPolicy: true,
+        BlockPublicPolicy: !published,
         IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
+        RestrictPublicBuckets: !published,
       });
     }
     const denyInsecure = { Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
@@ -500,8 +503,8 @@ describe('encryption everywhere', () => {
       ...Object.values(resourcesOf(s.template, 'AWS::SQS::QueuePolicy')).filter((p) => JSON.stringify(p).includes(queueId)),
       ...Object.values(resourcesOf(s.template, 'AWS::SNS::TopicPolicy')),
     ];
-    // The console's logs and site buckets, the objects bucket, the queue, the operators' and the tenants' alert topics.
-    expect(policies).toHaveLength(6);
+    // The console's logs and site buckets, the objects bucket, the onboarding templates bucket, the queue, the operators' and the tenants' alert topics.
+    expect(policies).toHaveLength(7);
     for (const policy of policies) {
       expect((policy.Properties!.PolicyDocument as { Statement: unknown[] }).Statement).toEqual(expect.arrayContaining([expect.objectContaining(denyInsecure)]));
     }
@@ -601,11 +604,49 @@ describe('console', () => {
   });
 
   it('uploads the console with a config.json naming the API and the user pool', () => {
-    const [, deployment] = only('Custom::CDKBucketDeployment');
+    const [siteBucket] = Object.entries(resourcesOf(s.template, 'AWS::S3::Bucket')).find(([id]) => id.startsWith('ConsoleSite'))!;
+    const deployments = Object.values(resourcesOf(s.template, 'Custom::CDKBucketDeployment'));
+    const deployment = deployments.find((d) => JSON.stringify(d.Properties!.DestinationBucketName) === JSON.stringify({ Ref: siteBucket }))!;
+    expect(deployment).toBeDefined();
     const markers = JSON.stringify(deployment.Properties!.SourceMarkers);
     expect(markers).toContain(only('AWS::Cognito::UserPool')[0]);
     expect(markers).toContain(only('AWS::Cognito::UserPoolClient')[0]);
     expect(markers).toContain(only('AWS::ApiGateway::RestApi')[0]);
+  });
+});
+
+describe('onboarding templates', () => {
+  const templatesBucket = () => {
+    const all = Object.entries(resourcesOf(s.template, 'AWS::S3::Bucket')).filter(([id]) => id.startsWith('OnboardingTemplates'));
+    expect(all).toHaveLength(1);
+    return all[0]!;
+  };
+
+  it('publishes both templates in a bucket readable by anyone on onboarding/* only, ACLs blocked, TLS only', () => {
+    const [id, bucket] = templatesBucket();
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: false },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    const policy = Object.values(resourcesOf(s.template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p.Properties!.Bucket) === JSON.stringify({ Ref: id }))!;
+    const statements = (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
+    const publicRead = statements.filter((st) => st.Effect === 'Allow' && JSON.stringify(st.Principal) === JSON.stringify({ AWS: '*' }));
+    expect(publicRead).toHaveLength(1);
+    expect(publicRead[0]!.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(publicRead[0]!.Resource)).toContain('/onboarding/*');
+    expect(statements.some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition).includes('aws:SecureTransport'))).toBe(true);
+
+    const upload = Object.values(resourcesOf(s.template, 'Custom::CDKBucketDeployment')).find((d) => JSON.stringify(d.Properties!.DestinationBucketName) === JSON.stringify({ Ref: id }))!;
+    expect(upload.Properties!.DestinationBucketKeyPrefix).toMatch(/^onboarding\/[0-9a-f]{16}\/$/);
+  });
+
+  it("gives the accounts function both templates' URLs for the quick-create links", () => {
+    const [id] = templatesBucket();
+    const env = JSON.stringify(ourFunctions().get('accounts')!.props.Environment!.Variables);
+    for (const name of ['ONBOARDING_TEMPLATE_URL', 'ORGANIZATION_TEMPLATE_URL']) expect(env).toContain(name);
+    expect(env).toContain(id);
+    expect(env).toMatch(/onboarding\/[0-9a-f]{16}\/onboarding-template\.json/);
+    expect(env).toMatch(/onboarding\/[0-9a-f]{16}\/organization-template\.json/);
   });
 });
 
