@@ -8,7 +8,7 @@ import type { WorkflowName } from '#shared/workflows.js';
  * tenant data role, whose session is tagged with the caller's tenant (lib/data.ts); the grants
  * below are the few direct reads and writes outside any tenant's partitions.
  */
-export type FunctionName = Domain | 'authorizer' | 'smoke' | 'ingest' | 'analyze' | 'collect' | 'collect-ec2' | 'collect-services' | 'billing-exports';
+export type FunctionName = Domain | 'authorizer' | 'smoke' | 'ingest' | 'analyze' | 'collect' | 'collect-ec2' | 'collect-services' | 'billing-exports' | 'recommend';
 
 export type TableAction =
   | 'GetItem'
@@ -220,6 +220,9 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   // The fetchers read the customer's account and write only through the presigned URL they are given.
   'collect-ec2': { customerRoles: true },
   'collect-services': { customerRoles: true },
+  // The collection workflow's Analyze task: each collected tenant's inventory, rollups, settings and
+  // recommendations, through the tenant data role.
+  recommend: { tenantData: true, cursorSecret: true },
 };
 
 /**
@@ -261,6 +264,8 @@ export const FUNCTION_PROFILES: Readonly<Record<Exclude<FunctionName, Domain>, F
   'collect-services': { kind: 'workflow', memorySize: 512, timeout: Duration.minutes(10) },
   // Streams export files from the customer's bucket into ours, one delivery after another.
   'billing-exports': { kind: 'workflow', memorySize: 1024, timeout: Duration.minutes(15) },
+  // The tenants of one collection run, one after another: inventory and a month of rollups in memory.
+  recommend: { kind: 'workflow', memorySize: 1024, timeout: Duration.minutes(15) },
 };
 
 const isDomain = (name: FunctionName): name is Domain => (DOMAINS as readonly string[]).includes(name);

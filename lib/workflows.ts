@@ -56,7 +56,7 @@ export const STATE_MACHINES: Readonly<Record<StateMachineName, Definition>> = {
     file: 'collection.asl.json',
     placeholder: 'CollectFunctionArn',
     task: 'collect',
-    moreTasks: { CollectEc2FunctionArn: 'collect-ec2', CollectServicesFunctionArn: 'collect-services' },
+    moreTasks: { CollectEc2FunctionArn: 'collect-ec2', CollectServicesFunctionArn: 'collect-services', RecommendFunctionArn: 'recommend' },
   },
 };
 

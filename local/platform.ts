@@ -151,6 +151,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       'cloudoptima-collect': async (input) => (await import('../functions/collect/workflow.js')).handler(input as never),
       'cloudoptima-collect-ec2': async (input) => (await import('../functions/collect/ec2.js')).handler(input as never),
       'cloudoptima-collect-services': async (input) => (await import('../functions/collect/services.js')).handler(input as never),
+      'cloudoptima-recommend': async (input) => (await import('../functions/recommendations/workflow.js')).handler(input as never),
     },
     log,
   );

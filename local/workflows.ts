@@ -11,7 +11,7 @@ const DEFINITIONS: Record<WorkflowName, { file: string; substitutions: Record<st
   analysis: { file: 'state-machines/analysis.asl.json', substitutions: { AnalyzeFunctionArn: 'cloudoptima-analyze' } },
   collection: {
     file: 'state-machines/collection.asl.json',
-    substitutions: { CollectFunctionArn: 'cloudoptima-collect', CollectEc2FunctionArn: 'cloudoptima-collect-ec2', CollectServicesFunctionArn: 'cloudoptima-collect-services' },
+    substitutions: { CollectFunctionArn: 'cloudoptima-collect', CollectEc2FunctionArn: 'cloudoptima-collect-ec2', CollectServicesFunctionArn: 'cloudoptima-collect-services', RecommendFunctionArn: 'cloudoptima-recommend' },
   },
 };
 

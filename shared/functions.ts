@@ -14,6 +14,7 @@ export const FUNCTION_ENTRIES: Readonly<Record<string, string>> = {
   'collect-ec2': 'functions/collect/ec2.ts',
   'collect-services': 'functions/collect/services.ts',
   'billing-exports': 'functions/billing/exports-handler.ts',
+  recommend: 'functions/recommendations/workflow.ts',
 };
 
 /** Where bin/bundle.ts writes each function's bundle (`<dir>/<name>/index.mjs`). */

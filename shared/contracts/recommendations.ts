@@ -305,16 +305,18 @@ export const resourceDetail = z
     utilization: z.record(z.string(), metricSummary).describe('30 days of CloudWatch utilization, by short name (cpu, connections...)'),
     cost: z
       .object({
+        currency: z.literal('USD'),
+        period: z.string().describe('yyyy-mm: the last full month with billing data'),
+        days: z.number().int().describe('Days in that month'),
         billedCost: money,
-        effectiveCost: money,
-        currency: z.string(),
-        start: z.string().describe('yyyy-mm-dd'),
-        end: z.string().describe('yyyy-mm-dd, exclusive'),
-        days: z.number().int().describe('Days in the window'),
-        daily: z.array(z.object({ date: z.string(), billedCost: money, effectiveCost: money })),
+        effectiveCost: money.describe('Amortized, after discounts'),
+        listCost: money.describe('At public on-demand prices'),
+        monthly: z
+          .array(z.object({ period: z.string(), billedCost: money, effectiveCost: money }))
+          .describe('Its cost in each of the last months with billing data, oldest first (resource rollups are monthly)'),
       })
       .nullable()
-      .describe('Its cost from billing over the last 30 days with billing data; null when billing does not name it'),
+      .describe('Its own cost from billing (the export names it by its id); null when billing does not name it'),
     recommendations: z.array(recommendationSummary).describe('Every recommendation about it, any state'),
   })
   .meta({ id: 'Resource' });

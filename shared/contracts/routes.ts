@@ -11,6 +11,7 @@ import { inventoryRoutes } from './inventory.js';
 import { organizationRoutes } from './organization.js';
 import { authRoutes } from './auth.js';
 import { platformRoutes } from './platform.js';
+import { recommendationRoutes } from './recommendations.js';
 import { tenantRoutes } from './tenants.js';
 import { userRoutes } from './users.js';
 
@@ -32,8 +33,9 @@ export const ROUTES: readonly AnyRoute[] = [
   ...Object.values(alertRoutes),
   ...Object.values(accountRoutes),
   ...Object.values(inventoryRoutes),
+  ...Object.values(recommendationRoutes),
   ...Object.values(organizationRoutes),
 ];
 
-export { accountRoutes, inventoryRoutes, organizationRoutes };
+export { accountRoutes, inventoryRoutes, organizationRoutes, recommendationRoutes };
 export { alertRoutes, analysisRoutes, apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, budgetRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };

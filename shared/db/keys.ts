@@ -129,6 +129,22 @@ export const keys = {
     sk: `ALERT#${assertId('alert', alertId)}#${assertId('alert channel', channelId)}`,
   }),
 
+  /**
+   * Recommendations: one per (resource, rule), `REC#<resource key>#<rule>`, so a re-analysis
+   * upserts and a resource's recommendations are one prefix; gsi1 lists one status by savings.
+   */
+  recommendation: (tenantId: string, resourceKey: string, ruleId: string): KeyPair => ({
+    pk: tenantPk(tenantId, 'RECOMMENDATION'),
+    sk: `REC#${assertId('resource', resourceKey)}#${assertId('rule', ruleId)}`,
+  }),
+  recommendationsOf: (tenantId: string) => ({ pk: tenantPk(tenantId, 'RECOMMENDATION'), skPrefix: 'REC#' }),
+  recommendationsOfResource: (tenantId: string, resourceKey: string) => ({ pk: tenantPk(tenantId, 'RECOMMENDATION'), skPrefix: `REC#${assertId('resource', resourceKey)}#` }),
+  /** gsi1: the recommendations in one status, by estimated monthly savings (gsi1sk `<savings>#<id>`). */
+  recommendationsByStatus: (tenantId: string, status: string) => ({ pk: tenantPk(tenantId, `RECSTATUS#${assertId('status', status)}`), skPrefix: '' }),
+  /** The tenant's recommendation thresholds, and the outcome of its last recommendation analysis. */
+  recommendationSettings: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'RECOMMENDATION'), sk: 'SETTINGS' }),
+  recommendationRun: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'RECOMMENDATION'), sk: 'RUN' }),
+
   // ---- Lookups that happen before the tenant is known (not under TENANT#) ----
 
   /** API key hash -> tenant; read only by the authorizer. */

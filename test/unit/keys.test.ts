@@ -39,6 +39,12 @@ const tenantKeys = (tenantId: string): Array<[string, { pk: string }]> => [
   ['alertChannel', keys.alertChannel(tenantId, 'ch-1')],
   ['alertChannelsOf', keys.alertChannelsOf(tenantId)],
   ['alertDelivery', keys.alertDelivery(tenantId, 'budget_bud-1_2026-03_actual_80', 'ch-1')],
+  ['recommendation', keys.recommendation(tenantId, 'abcdefghijklmnopqrstuvwxyz0', 'ec2-idle')],
+  ['recommendationsOf', keys.recommendationsOf(tenantId)],
+  ['recommendationsOfResource', keys.recommendationsOfResource(tenantId, 'abcdefghijklmnopqrstuvwxyz0')],
+  ['recommendationsByStatus', keys.recommendationsByStatus(tenantId, 'open')],
+  ['recommendationSettings', keys.recommendationSettings(tenantId)],
+  ['recommendationRun', keys.recommendationRun(tenantId)],
 ];
 
 /** Every builder whose first argument is the tenant id. */
@@ -48,6 +54,7 @@ const TENANT_BUILDERS = [
   'anomaly', 'anomaliesOf', 'anomalySuppression', 'anomalySuppressionsOf', 'analysisSettings', 'analysisRun',
   'connectedAccount', 'connectedAccountsOf', 'accountsExternalId', 'inventoryResource', 'inventoryOf', 'inventoryByType',
   'budget', 'budgetsOf', 'budgetPeriod', 'budgetPeriodsOf', 'alertChannel', 'alertChannelsOf', 'alertDelivery',
+  'recommendation', 'recommendationsOf', 'recommendationsOfResource', 'recommendationsByStatus', 'recommendationSettings', 'recommendationRun',
 ] as const;
 
 describe('tenant keys', () => {

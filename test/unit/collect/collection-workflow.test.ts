@@ -10,7 +10,7 @@ import { runStateMachine, type LocalTask } from '#local/stepfunctions.js';
 const FILE = 'state-machines/collection.asl.json';
 type Call = { fn: string; op: string; accountId?: string; region?: string; [k: string]: unknown };
 
-function lambdas(options: { failingAccounts?: string[]; failingRegions?: string[]; accounts?: string[] } = {}) {
+function lambdas(options: { failingAccounts?: string[]; failingRegions?: string[]; accounts?: string[]; failingAnalysis?: boolean } = {}) {
   const calls: Call[] = [];
   const target = (accountId: string) => ({ tenantId: 't1', accountId, roleArn: `arn:aws:iam::${accountId}:role/cloudoptima/CloudOptimaReadOnly`, externalId: 'cloudoptima-x' });
   const record = (fn: string, input: any): Call => {
@@ -51,7 +51,12 @@ function lambdas(options: { failingAccounts?: string[]; failingRegions?: string[
     record('services', input);
     return { bytes: 10, warnings: [] };
   };
-  return { calls, tasks: { CollectFunctionArn: collect, CollectEc2FunctionArn: ec2, CollectServicesFunctionArn: services } };
+  const recommend: LocalTask = async (input: any) => {
+    record('recommend', input);
+    if (options.failingAnalysis) throw Object.assign(new Error('table unavailable'), { name: 'Error' });
+    return { tenants: new Set(input.tenantIds).size, failed: 0, findings: 3 };
+  };
+  return { calls, tasks: { CollectFunctionArn: collect, CollectEc2FunctionArn: ec2, CollectServicesFunctionArn: services, RecommendFunctionArn: recommend } };
 }
 
 const run = (tasks: Record<string, LocalTask>, input: unknown) => runStateMachine({ definitionFile: FILE, tasks, retryIntervalOverrides: 0, input });
@@ -74,6 +79,18 @@ describe('the collection workflow', () => {
       expect(finalize).toMatchObject({ runId: `run-${account}`, regions: ['eu-west-1', 'us-east-1'], buckets: { region: 'global', failed: false } });
       expect((finalize.results as any[]).map((r) => r.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
     }
+    // Then the recommendations of the run's tenants, after every account.
+    expect(calls.at(-1)).toMatchObject({ fn: 'recommend', op: 'analyze', tenantIds: ['t1', 't1'] });
+    expect(result.output).toMatchObject({ recommendations: { tenants: 1, failed: 0, findings: 3 } });
+  });
+
+  it('retries the recommendation analysis with backoff, then fails the execution naming it (the inventory stays collected)', async () => {
+    const { calls, tasks } = lambdas({ failingAnalysis: true });
+    const result = await run(tasks, { trigger: 'manual', tenantId: 't1' });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('RecommendationAnalysisFailed');
+    expect(calls.filter((c) => c.fn === 'recommend')).toHaveLength(4);
+    expect(calls.filter((c) => c.op === 'finalize')).toHaveLength(2);
   });
 
   it('keeps going when a region fails: the region is marked failed for finalize, the rest is collected', async () => {
@@ -117,7 +134,7 @@ describe('the collection workflow', () => {
       }
     };
     walk(asl.States, false);
-    expect(tasks.map(([n]) => n).sort()).toEqual(['CollectBuckets', 'Connect', 'FetchEc2', 'FetchServices', 'Finalize', 'NormalizeRegion', 'Plan', 'PrepareRegion', 'RecordAccountFailure', 'Summarize']);
+    expect(tasks.map(([n]) => n).sort()).toEqual(['CollectBuckets', 'Connect', 'FetchEc2', 'FetchServices', 'Finalize', 'NormalizeRegion', 'Plan', 'PrepareRegion', 'RecordAccountFailure', 'Summarize', 'Analyze'].sort());
     for (const [name, state, caughtByParallel] of tasks) {
       expect(state.Retry.some((r: any) => r.ErrorEquals.includes('States.ALL') && r.BackoffRate > 1 && r.MaxAttempts > 0), name).toBe(true);
       expect(Boolean(state.Catch?.length) || caughtByParallel, name).toBe(true);
