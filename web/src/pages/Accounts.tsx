@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { accountRoutes, connectAccountRequest } from '#shared/contracts/accounts.js';
 import { messageOf } from '../api/errors.js';
 import { AccountStatusBadge, resourceTotal, SyncBadge, type AccessTest, type Account } from '../accounts/labels.js';
+import { OrganizationDialog } from '../accounts/OrganizationDialog.js';
 import { accountKeys, useAccounts } from '../accounts/queries.js';
 import { Can, useApi, useCan, useTimeZone } from '../app/context.js';
 import { formatDateTime } from '../format.js';
@@ -25,6 +26,7 @@ export default function Accounts() {
   const queryClient = useQueryClient();
   const { query, items } = useAccounts();
   const [connecting, setConnecting] = useState(false);
+  const [connectingOrganization, setConnectingOrganization] = useState(false);
   const [testing, setTesting] = useState<{ account: Account; result: AccessTest | null; error: string | null } | null>(null);
   const [disconnecting, setDisconnecting] = useState<Account | null>(null);
   const [notice, setNotice] = useState<{ tone: 'good' | 'bad'; text: string } | null>(null);
@@ -69,6 +71,7 @@ export default function Accounts() {
         }
         actions={
           <Can permission="accounts:write">
+            <Button onClick={() => setConnectingOrganization(true)}>Connect organization</Button>
             <Button variant="primary" onClick={() => setConnecting(true)}>
               Connect account
             </Button>
@@ -206,6 +209,18 @@ export default function Accounts() {
           onClose={() => setConnecting(false)}
           onConnected={(account) => {
             setNotice({ tone: 'good', text: `${account.name} (${account.id}) connected. Test it, then sync it.` });
+            void refresh();
+          }}
+        />
+      ) : null}
+
+      {writable ? (
+        <OrganizationDialog
+          open={connectingOrganization}
+          accounts={items}
+          onClose={() => setConnectingOrganization(false)}
+          onConnected={(result) => {
+            if (result.connected.length) setNotice({ tone: 'good', text: `${result.connected.length} accounts of ${result.organizationId} connected.` });
             void refresh();
           }}
         />
