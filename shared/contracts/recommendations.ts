@@ -4,7 +4,7 @@ import { defineRoute } from '../http/route.js';
 import { RESOURCE_TYPES } from '../inventory/model.js';
 import { ACTION_TYPES, CATEGORIES, EFFORTS, PILLARS, PRICE_BASES, RECOMMENDATION_SOURCES, RECOMMENDATION_STATUSES, RISKS } from '../recommendations/model.js';
 import { tryParseDecimal } from '../money.js';
-import { isoDateTime, listOf, pageQuery } from './common.js';
+import { entityId, isoDateTime, listOf, pageQuery } from './common.js';
 import { TAG_KEY_MAX_LENGTH } from './filters.js';
 
 /**
@@ -37,8 +37,9 @@ export const resourceRef = z
   .max(128)
   .regex(RESOURCE_REF_PATTERN, 'must be a resource id as GET /v1/resources returns it: "<account>_<region>_<type>_<27-character key>"');
 
-export const recommendationParams = z.object({ id: recommendationId });
-export const resourceParams = z.object({ id: resourceRef });
+// Path ids take any entity id: one that is not a recommendation's or a resource's is simply not found (404).
+export const recommendationParams = z.object({ id: entityId.describe('A recommendation id: "<rule id>_<27-character resource key>"') });
+export const resourceParams = z.object({ id: entityId.describe('A resource id as GET /v1/resources returns it: "<account>_<region>_<type>_<27-character key>"') });
 
 // ---- Recommendations ----
 

@@ -50,6 +50,8 @@ export interface Totals {
 }
 
 const MAX_READS_PER_PAGE = 10;
+/** `<rule id>_<27-character resource key>` (shared/contracts/recommendations.ts RECOMMENDATION_ID_PATTERN). */
+const RECOMMENDATION_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*_[A-Za-z0-9_-]{27}$/;
 const WRITE_CONCURRENCY = 8;
 /** The whole-list sorts (no status, or by update time) read at most this many recommendations. */
 export const MAX_SORTED_READ = 20_000;
@@ -114,6 +116,7 @@ export class RecommendationStore {
   }
 
   async find(tenantId: string, id: string): Promise<StoredRecommendation | null> {
+    if (!RECOMMENDATION_ID.test(id)) return null;
     const { ruleId, resourceKey } = parseRecommendationId(id);
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.recommendation(tenantId, resourceKey, ruleId), ConsistentRead: true }));
     return out.Item ? strip(out.Item) : null;

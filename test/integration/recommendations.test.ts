@@ -131,7 +131,8 @@ describe('recommendations of the demo organization', () => {
     expect(parseDecimal(impact.body.current.monthlyCost) - parseDecimal(impact.body.recommended.monthlyCost)).toBe(parseDecimal(impact.body.estimatedMonthlySavings));
     expect(impact.body).toMatchObject({ id: rec.id, actions: detail.body.actions, priceBasis: rec.priceBasis, source: 'cloudoptima' });
     expectError(await api('/v1/recommendations/ec2-idle_AAAAAAAAAAAAAAAAAAAAAAAAAAA', { token: admin.idToken }), 404);
-    expectError(await api('/v1/recommendations/not-an-id', { token: admin.idToken }), 400);
+    expectError(await api('/v1/recommendations/not-an-id', { token: admin.idToken }), 404);
+    expectError(await api('/v1/recommendations/not%23an%2Fid', { token: admin.idToken }), 400);
   });
 
   it('dismiss, snooze, reopen, apply and owner: validated, recorded, and reflected in the lists', async () => {
@@ -240,7 +241,8 @@ describe('recommendations of the demo organization', () => {
     expect(billed.length).toBeGreaterThan(0);
     expect(parseDecimal(billed[0].billedCost) > 0n).toBe(true);
     expectError(await api(`/v1/resources/123456789012_us-east-1_ec2-instance_${'A'.repeat(27)}`, { token: viewer.idToken }), 404);
-    expectError(await api('/v1/resources/i-0123', { token: viewer.idToken }), 400);
+    expectError(await api('/v1/resources/i-0123', { token: viewer.idToken }), 404);
+    expectError(await api('/v1/resources/arn%3Aaws%3Aec2', { token: viewer.idToken }), 400);
   });
 });
 
