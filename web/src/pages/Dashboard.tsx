@@ -9,6 +9,7 @@ import { budgetRoutes } from '#shared/contracts/budgets.js';
 import { costRoutes, type costBreakdown, type costOverview } from '#shared/contracts/costs.js';
 import { formatSpan, isOpen, seriesLabel, SeverityBadge, SEVERITY_LABELS, type AnomalySummary } from '../anomalies/labels.js';
 import { anomalyKeys, fetchAllAnomalies } from '../anomalies/queries.js';
+import { useRecommendationTotals } from '../recommendations/queries.js';
 import { useApi, useCan } from '../app/context.js';
 import { budgetKeys } from '../budgets/History.js';
 import { StatusBadge, StatusBar, type Budget } from '../budgets/StatusBar.js';
@@ -432,10 +433,29 @@ export function ForecastStat({ forecast }: { forecast?: Forecast | null }) {
   );
 }
 
-/** Potential monthly savings from open recommendations; undefined until that API exists. */
-export function SavingsStat({ savings }: { savings?: { amount: string; currency: string; count: number } }) {
-  if (savings === undefined) return <Stat testId="stat-savings" label="Potential monthly savings" value={<span className="muted">—</span>} detail="No recommendations yet" />;
-  return <Stat testId="stat-savings" label="Potential monthly savings" value={formatMoney(savings.amount, savings.currency)} detail={`${savings.count} open recommendations`} tone="down" />;
+/** Potential monthly savings of the open recommendations (GET /v1/recommendations/summary), with a way in. */
+export function SavingsStat() {
+  const can = useCan();
+  const allowed = can('recommendations:read');
+  const totals = useRecommendationTotals(allowed);
+  const label = 'Potential monthly savings';
+  if (!allowed) return <Stat testId="stat-savings" label={label} value={<span className="muted">—</span>} detail="Your role cannot see recommendations" />;
+  if (totals.isPending) return <Stat testId="stat-savings" label={label} value={<span className="stat-skeleton skeleton" />} />;
+  if (totals.isError) return <Stat testId="stat-savings" label={label} value="—" detail={<span role="alert">{totals.error.message}</span>} tone="up" />;
+  const { open, currency } = totals.data;
+  return (
+    <Stat
+      testId="stat-savings"
+      label={label}
+      value={<span data-testid="savings-total">{formatMoney(open.monthlySavings, currency)}</span>}
+      detail={
+        <Link to="/recommendations" data-testid="savings-link">
+          {open.count === 0 ? 'No open recommendations' : `${open.count} open ${open.count === 1 ? 'recommendation' : 'recommendations'}`}
+        </Link>
+      }
+      tone="down"
+    />
+  );
 }
 
 /** Open anomalies (active or acknowledged): how many of each severity, the three costliest, a way in. */
