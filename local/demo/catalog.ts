@@ -727,6 +727,8 @@ function lambda(
     maxMemoryUsedMb: number;
     weekend: number;
     tags: Tags | null;
+    /** CloudWatch Lambda Insights enabled (its extension layer): only then is memory use measured. */
+    insights?: boolean;
     waste?: string[];
     since?: number;
   },
@@ -741,7 +743,7 @@ function lambda(
     region: input.region,
     tags: input.tags,
     size: `${input.memoryMb} MB`,
-    config: { memorySizeMb: input.memoryMb, architecture: 'x86_64', runtime: 'nodejs20.x', timeoutSeconds: 30 },
+    config: { memorySizeMb: input.memoryMb, architecture: 'x86_64', runtime: 'nodejs20.x', timeoutSeconds: 30, lambdaInsights: input.insights ?? false },
     utilization: { invocationsPerDay: input.invocationsPerDay, avgDurationMs: input.avgMs, maxMemoryUsedMb: input.maxMemoryUsedMb },
     waste: [...(input.waste ?? []), 'lambda-x86'],
     createdDaysAgo: input.since ?? null,
@@ -1179,11 +1181,12 @@ export function buildCatalog(fleetSize = 0): Catalog {
   });
 
   // --- Lambda -------------------------------------------------------------------------------
-  lambda(b, { name: 'checkout-api', account: 'prod', region: 'us-east-1', memoryMb: 1024, invocationsPerDay: 2_500_000, avgMs: 120, maxMemoryUsedMb: 610, weekend: 0.6, tags: pay() });
-  lambda(b, { name: 'image-resizer', account: 'prod', region: 'us-east-1', memoryMb: 3008, invocationsPerDay: 420_000, avgMs: 800, maxMemoryUsedMb: 690, weekend: 0.7, tags: web(), waste: ['lambda-overprovisioned-memory'] });
-  lambda(b, { name: 'order-events-consumer', account: 'prod', region: 'us-east-1', memoryMb: 512, invocationsPerDay: 6_000_000, avgMs: 45, maxMemoryUsedMb: 300, weekend: 0.6, tags: pay() });
-  lambda(b, { name: 'eu-checkout-api', account: 'prod', region: 'eu-west-1', memoryMb: 1024, invocationsPerDay: 800_000, avgMs: 130, maxMemoryUsedMb: 590, weekend: 0.65, tags: pay() });
-  lambda(b, { name: 'nightly-report', account: 'data', region: 'us-west-2', memoryMb: 2048, invocationsPerDay: 1_500, avgMs: 240_000, maxMemoryUsedMb: 1700, weekend: 1, tags: data });
+  // Lambda Insights (memory use) is on where the teams asked for it; staging-api-handler and log-shipper run without it.
+  lambda(b, { name: 'checkout-api', account: 'prod', region: 'us-east-1', memoryMb: 1024, invocationsPerDay: 2_500_000, avgMs: 120, maxMemoryUsedMb: 610, weekend: 0.6, insights: true, tags: pay() });
+  lambda(b, { name: 'image-resizer', account: 'prod', region: 'us-east-1', memoryMb: 3008, invocationsPerDay: 420_000, avgMs: 800, maxMemoryUsedMb: 690, weekend: 0.7, insights: true, tags: web(), waste: ['lambda-overprovisioned-memory'] });
+  lambda(b, { name: 'order-events-consumer', account: 'prod', region: 'us-east-1', memoryMb: 512, invocationsPerDay: 6_000_000, avgMs: 45, maxMemoryUsedMb: 300, weekend: 0.6, insights: true, tags: pay() });
+  lambda(b, { name: 'eu-checkout-api', account: 'prod', region: 'eu-west-1', memoryMb: 1024, invocationsPerDay: 800_000, avgMs: 130, maxMemoryUsedMb: 590, weekend: 0.65, insights: true, tags: pay() });
+  lambda(b, { name: 'nightly-report', account: 'data', region: 'us-west-2', memoryMb: 2048, invocationsPerDay: 1_500, avgMs: 240_000, maxMemoryUsedMb: 1700, weekend: 1, insights: true, tags: data });
   lambda(b, { name: 'staging-api-handler', account: 'staging', region: 'us-west-2', memoryMb: 1024, invocationsPerDay: 150_000, avgMs: 150, maxMemoryUsedMb: 500, weekend: 0.2, tags: pay('staging') });
   lambda(b, { name: 'log-shipper', account: 'shared', region: 'us-east-1', memoryMb: 256, invocationsPerDay: 3_000_000, avgMs: 90, maxMemoryUsedMb: 120, weekend: 0.8, tags: null });
 

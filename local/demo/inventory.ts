@@ -6,7 +6,11 @@
  * states, so inventory and cost join on ResourceId. The instance type shapes follow EC2
  * DescribeInstanceTypes answers (checked against recorded ones: test/unit/collect/fixtures/); the utilization is 30 days of
  * daily CloudWatch statistics generated deterministically around each resource's recorded level,
- * so the idle instances, unattached volumes and old snapshots the demo was built with show up.
+ * so the idle instances, unattached volumes and old snapshots the demo was built with show up: an
+ * instance the demo marks idle sends and receives a few hundred KB a day (AWS Compute Optimizer's
+ * idle: under 5 MB a day), a busy one traffic in proportion to its CPU; a Lambda function with
+ * Lambda Insights reports its peak memory use (LambdaInsights memory_utilization), one without it
+ * nothing.
  *
  * One recording is deliberately imperfect: the management account's role was made from an older
  * template without logs:DescribeLogGroups, so its connection test reports that permission missing
@@ -83,6 +87,10 @@ export function instanceTypeInfo(type: string): InstanceTypeInfo {
 
 /** A value in [1 - spread, 1 + spread], fixed for (resource, metric, day). */
 const jitter = (key: string, day: string, spread: number) => 1 + ((hashString(`${key}|${day}`) % 2001) / 1000 - 1) * spread;
+/** A value in [1 - spread, 1], fixed for (resource, metric, day): a day's peak at or below the recorded one. */
+const below = (key: string, day: string, spread: number) => 1 - ((hashString(`${key}|${day}`) % 1001) / 1000) * spread;
+/** The waste hint (catalog.ts) of an instance left idle. */
+const IDLE_INSTANCE = 'idle-instance';
 const isWeekend = (day: string) => [0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
 
 export class RecordedDemoAccounts implements InventoryProvider {
@@ -311,7 +319,7 @@ export class RecordedDemoAccounts implements InventoryProvider {
       const stat = q.MetricStat!;
       const dims = Object.fromEntries((stat.Metric?.Dimensions ?? []).map((d) => [d.Name, d.Value]));
       const name = stat.Metric?.MetricName ?? '';
-      const key = dims.InstanceId ?? dims.VolumeId ?? dims.NatGatewayId ?? dims.BucketName ?? dims.LoadBalancer ?? `${target.accountId}|${region}|${dims.DBInstanceIdentifier ?? dims.FunctionName}`;
+      const key = dims.InstanceId ?? dims.VolumeId ?? dims.NatGatewayId ?? dims.BucketName ?? dims.LoadBalancer ?? `${target.accountId}|${region}|${dims.DBInstanceIdentifier ?? dims.FunctionName ?? dims.function_name}`;
       const resource = this.byMetricId.get(key!);
       const Timestamps: Date[] = [];
       const Values: number[] = [];
@@ -340,13 +348,15 @@ export class RecordedDemoAccounts implements InventoryProvider {
       if (instance.config.schedule === 'weekdays' && isWeekend(day)) return null;
       const cpu = instance.utilization?.cpuAvgPct ?? 10;
       const cpuMax = instance.utilization?.cpuMaxPct ?? cpu * 2;
+      // An idle instance only answers health checks and agent heartbeats: a few hundred KB a day.
+      const idle = instance.waste.includes(IDLE_INSTANCE);
       switch (metric) {
         case 'CPUUtilization':
           return stat === 'Maximum' ? round(Math.min(100, cpuMax * jitter(k, day, 0.08))) : round(cpu * jitter(k, day, 0.15));
         case 'NetworkIn':
-          return Math.round(cpu * 180e6 * jitter(k, day, 0.25));
+          return Math.round((idle ? 220e3 : cpu * 180e6) * jitter(k, day, 0.25));
         case 'NetworkOut':
-          return Math.round(cpu * 120e6 * jitter(k, day, 0.25));
+          return Math.round((idle ? 140e3 : cpu * 120e6) * jitter(k, day, 0.25));
         case 'VolumeReadOps':
         case 'VolumeWriteOps': {
           // io1/io2 volumes use a small part of what they provision; the rest follow the instance's load.
@@ -370,6 +380,12 @@ export class RecordedDemoAccounts implements InventoryProvider {
         return Math.round((u.invocationsPerDay ?? 0) * (isWeekend(day) ? 0.7 : 1) * jitter(k, day, 0.1));
       case 'lambda-function|Duration':
         return round((u.avgDurationMs ?? 100) * jitter(k, day, 0.1));
+      case 'lambda-function|memory_utilization': {
+        // Lambda Insights only: a function without its extension has no LambdaInsights metrics at all.
+        const memoryMb = num(r.config.memorySizeMb);
+        if (r.config.lambdaInsights !== true || !memoryMb || u.maxMemoryUsedMb === undefined) return null;
+        return round((u.maxMemoryUsedMb / memoryMb) * 100 * (stat === 'Maximum' ? below(k, day, 0.08) : 0.7 * jitter(k, day, 0.1)));
+      }
       case 'load-balancer|RequestCount':
         return Math.round((u.requestsPerDay ?? 0) * jitter(k, day, 0.12));
       case 'nat-gateway|BytesOutToDestination':

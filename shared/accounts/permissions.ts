@@ -27,7 +27,7 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   { action: 's3:GetBucketLocation', purpose: 'The region of each bucket' },
   { action: 's3:GetLifecycleConfiguration', purpose: 'Whether each bucket has lifecycle rules' },
   { action: 'logs:DescribeLogGroups', purpose: 'CloudWatch log groups: retention and stored bytes' },
-  { action: 'cloudwatch:GetMetricData', purpose: 'Utilization: CPU, network, IOPS, connections, invocations (30 days)' },
+  { action: 'cloudwatch:GetMetricData', purpose: 'Utilization: CPU, network, IOPS, connections, invocations, Lambda Insights memory where enabled (30 days)' },
 ];
 
 /**

@@ -44,6 +44,9 @@ const SPECS: Partial<Record<NormalizedResource['type'], MetricSpec[]>> = {
   'lambda-function': [
     { key: 'invocations', namespace: 'AWS/Lambda', metric: 'Invocations', stat: 'Sum', unit: 'Count', dimensions: (r) => dim('FunctionName', r.config.functionName) },
     { key: 'duration', namespace: 'AWS/Lambda', metric: 'Duration', stat: 'Average', unit: 'Milliseconds', dimensions: (r) => dim('FunctionName', r.config.functionName) },
+    // CloudWatch Lambda Insights (the function's extension layer): daily peak of memory used / configured.
+    // Functions without Lambda Insights have no such metric: CloudWatch answers an empty series, a "no data" summary.
+    { key: 'memoryUtilization', namespace: 'LambdaInsights', metric: 'memory_utilization', stat: 'Maximum', unit: 'Percent', dimensions: (r) => dim('function_name', r.config.functionName) },
   ],
   'load-balancer': [
     {
