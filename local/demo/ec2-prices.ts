@@ -10,9 +10,7 @@
  * eu-west-1 and ap-southeast-2 apply a fixed regional factor: an APPROXIMATION of AWS's regional
  * price differences (about +11.5% and +25% for general-purpose types), not a published price.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
-import { EC2_REGION_PRICE_FACTORS } from '#shared/recommendations/prices/bundled.js';
+import { EC2_REGION_PRICE_FACTORS, ec2OnDemandTable } from '#shared/recommendations/prices/bundled.js';
 import { parseUnits } from './money.js';
 
 export const EC2_PRICE_SOURCE =
@@ -34,15 +32,8 @@ let table: ReadonlyMap<string, Ec2Price> | undefined;
 /** Every instance type of the bundled us-east-1 price table (1,367 types), read once. */
 export function ec2OnDemandPrices(): ReadonlyMap<string, Ec2Price> {
   if (table) return table;
-  const text = readFileSync(new URL('../../shared/recommendations/prices/data/ec2-ondemand-us-east-1.csv', import.meta.url), 'utf8');
-  const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
   const map = new Map<string, Ec2Price>();
-  for (const record of records) {
-    const instanceType = record['instance_type'];
-    const price = record['on_demand_usd_per_hour'];
-    if (!instanceType || !price) throw new Error(`ec2-ondemand-us-east-1.csv: bad row ${JSON.stringify(record)}`);
-    map.set(instanceType, { instanceType, usdPerHour: price, units: Number(parseUnits(price)) });
-  }
+  for (const [instanceType, price] of ec2OnDemandTable()) map.set(instanceType, { instanceType, usdPerHour: price, units: Number(parseUnits(price)) });
   table = map;
   return map;
 }

@@ -9,10 +9,10 @@
  * of AWS's regional differences (about +11.5% and +25% for general-purpose types), said so in the
  * price source. The demo billing generator (local/demo/ec2-prices.ts) uses the same table and factors.
  */
-import { readFileSync } from 'node:fs';
 import { formatDecimal } from '../../money.js';
 import { money, times } from '../calc.js';
 import type { PriceBook } from '../model.js';
+import { EC2_ONDEMAND_US_EAST_1 } from './data/ec2-ondemand-us-east-1.js';
 import { RDS_HOURLY_US_EAST_1, SERVICE_PRICES } from './service-prices.js';
 
 export const EC2_TABLE_SOURCE = 'AWS Price List API via karpenter-provider-aws zz_generated.pricing_aws.go @1d927085 (Apache-2.0), us-east-1 Linux on-demand';
@@ -29,17 +29,13 @@ export const EC2_REGION_PRICE_FACTORS: Readonly<Record<string, number>> = {
 
 let ec2Table: ReadonlyMap<string, string> | undefined;
 
-/** instance type -> hourly USD as published ("0.384000"), read once, lazily (Lambda bundles never read it). */
+/** instance type -> hourly USD as published ("0.384000"), parsed once from the bundled module (data/README.md). */
 export function ec2OnDemandTable(): ReadonlyMap<string, string> {
   if (ec2Table) return ec2Table;
-  const text = readFileSync(new URL('./data/ec2-ondemand-us-east-1.csv', import.meta.url), 'utf8');
   const map = new Map<string, string>();
-  const lines = text.split(/\r?\n/);
-  if (lines[0] !== 'region,instance_type,on_demand_usd_per_hour') throw new Error('ec2-ondemand-us-east-1.csv: unexpected header');
-  for (const line of lines.slice(1)) {
-    if (!line) continue;
-    const [region, instanceType, price] = line.split(',');
-    if (region !== 'us-east-1' || !instanceType || !price) throw new Error(`ec2-ondemand-us-east-1.csv: bad row ${line}`);
+  for (const line of EC2_ONDEMAND_US_EAST_1.split('\n')) {
+    const [instanceType, price] = line.split(' ');
+    if (!instanceType || !price) throw new Error(`ec2-ondemand-us-east-1: bad line ${line}`);
     map.set(instanceType, price);
   }
   ec2Table = map;
