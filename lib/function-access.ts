@@ -160,7 +160,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     // need (still no read).
     objects: { presignPut: true, head: true },
     customerRoles: true,
-    startWorkflows: ['ingestion'],
+    // Collect now (POST /v1/billing/sources/{id}/collect) starts the Cost Explorer collection workflow.
+    startWorkflows: ['ingestion', 'costexplorer'],
   },
   // Connected accounts and the inventory: the connection test assumes the customer's role (STS,
   // IAM's policy simulator), a disconnect deletes the account's raw snapshots, and a sync starts

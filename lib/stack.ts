@@ -104,7 +104,7 @@ export class CloudOptimaStack extends Stack {
     this.workflows = new Workflows(this, 'Workflows', { functions: this.functions.byName });
     this.functions.connectWorkflows(this.workflows.byName);
     this.alertChannels = new AlertChannels(this, 'AlertChannels', { functions: this.functions.byName, consoleUrl: this.console.origin });
-    new BillingExports(this, 'BillingExports', { functions: this.functions.byName });
+    new BillingExports(this, 'BillingExports', { functions: this.functions.byName, costExplorer: this.workflows.byName.costexplorer });
     this.observability = new Observability(this, 'Observability', {
       stage: this.api.restApi.deploymentStage,
       functions: this.functions.byName,

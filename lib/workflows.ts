@@ -58,6 +58,13 @@ export const STATE_MACHINES: Readonly<Record<StateMachineName, Definition>> = {
     task: 'collect',
     moreTasks: { CollectEc2FunctionArn: 'collect-ec2', CollectServicesFunctionArn: 'collect-services', RecommendFunctionArn: 'recommend' },
   },
+  costexplorer: {
+    id: 'CostExplorer',
+    comment: 'Cost Explorer collection of connected accounts without an export, into the ingestion (functions/billing/collect)',
+    file: 'cost-explorer.asl.json',
+    placeholder: 'BillingExportsFunctionArn',
+    task: 'billing-exports',
+  },
 };
 
 /** The daily collection of every connected account (UTC), before the day's analysis. */
@@ -109,6 +116,10 @@ export class Workflows extends Construct {
             ? 'Collection executions carry tenant and account ids, role ARNs, ExternalIds and presigned snapshot URLs: ' +
               'logging ALL would copy them into CloudWatch. Errors are logged, X-Ray traces every execution, and each ' +
               "account's outcome is recorded on its item (GET /v1/accounts/{id}/sync)."
+            : name === 'costexplorer'
+            ? 'Cost Explorer collection executions carry tenant, source and ingestion ids and their task results row and ' +
+              'request counts: logging ALL would copy them into CloudWatch. Errors are logged, X-Ray traces every execution, ' +
+              'and each collection records its outcome on its ingestion item (GET /v1/billing/ingestions/{id}).'
             : name === 'analysis'
             ? 'Analysis executions carry tenant ids and their task results anomaly counts: logging ALL would copy tenants\' ' +
               'data into CloudWatch. Errors are logged, X-Ray traces every execution, and each tenant\'s run records its ' +

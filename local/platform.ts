@@ -152,6 +152,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       'cloudoptima-collect-ec2': async (input) => (await import('../functions/collect/ec2.js')).handler(input as never),
       'cloudoptima-collect-services': async (input) => (await import('../functions/collect/services.js')).handler(input as never),
       'cloudoptima-recommend': async (input) => (await import('../functions/recommendations/workflow.js')).handler(input as never),
+      'cloudoptima-billing-exports': async (input) => (await import('../functions/billing/exports-handler.js')).handler(input as never),
     },
     log,
   );
@@ -159,6 +160,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // AWS has no local counterpart for the customer accounts: the recorded demo accounts answer.
   const { RecordedDemoAccounts } = await import('./demo/inventory.js');
   useLocalInventoryProvider(new RecordedDemoAccounts(options.demoBillingEndDate ?? undefined));
+  // Cost Explorer: the recorded accounts answer GetCostAndUsage; Demo Sandbox has charges (local/demo/cost-explorer.ts).
+  const { localCostExplorerClients } = await import('./demo/cost-explorer.js');
+  (await import('#functions/billing/collect/aws.js')).useLocalCostExplorer(localCostExplorerClients());
   const { RecordedDemoOrganization } = await import('./demo/organization.js');
   useLocalOrganizationSource(new RecordedDemoOrganization());
   // Customers' export buckets: a folder per bucket; a file put there delivers its S3 event (local/export-buckets.ts).
@@ -255,7 +259,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // The demo's AWS accounts: connected once, collected on every start, in the background (the
     // collection workflow takes longer than the seed should).
     const { connectDemoAccounts } = await import('./seed.js');
-    await connectDemoAccounts(state.demoTenantId, progress);
+    await connectDemoAccounts(state.demoTenantId, progress, { costExplorer: endDate === yesterday() });
     void workflows.start('collection', `collection-start-${Date.now()}`, { trigger: 'manual', tenantId: state.demoTenantId });
     log(`[seed] ${DEMO_ORGANIZATION} is ready (collecting its AWS accounts' inventory in the background)`);
     return state.demoTenantId;

@@ -150,7 +150,7 @@ export const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().s
  * customer does: the role the onboarding template creates in each, with the tenant's ExternalId.
  * Idempotent: accounts already connected are left as they are. Returns how many were added.
  */
-export async function connectDemoAccounts(tenantId: string, progress: (step: string) => void): Promise<number> {
+export async function connectDemoAccounts(tenantId: string, progress: (step: string) => void, options: { costExplorer?: boolean } = {}): Promise<number> {
   const { AccountStore } = await import('#shared/accounts/store.js');
   const { DEMO_ACCOUNTS } = await import('./demo/dimensions.js');
   const { demoRoleArn } = await import('./demo/inventory.js');
@@ -178,5 +178,64 @@ export async function connectDemoAccounts(tenantId: string, progress: (step: str
     }
   }
   if (added) progress(`connected ${added} demo AWS accounts (recorded, local)`);
+  if (options.costExplorer) await seedDemoCostExplorer(tenantId, externalId, admin.items[0]?.id ?? 'seed', progress);
   return added;
+}
+
+/**
+ * Demo Sandbox: a recorded account without a billing export, connected with Cost Explorer
+ * collection on (local/demo/cost-explorer.ts answers for it), then collected through the real
+ * path (the cost-explorer workflow, then the ingestion workflow). No daily schedule runs locally, so
+ * every start collects it once, replacing its month to date. Waits until its ingestion settles.
+ * Its Cost Explorer answers are live (through yesterday), so only a live demo (data through
+ * yesterday, the default) connects it: a demo pinned to an earlier end date (the integration tests')
+ * keeps exactly the generator's data.
+ */
+export async function seedDemoCostExplorer(tenantId: string, externalId: string, createdBy: string, progress: (step: string) => void): Promise<void> {
+  const { AccountStore } = await import('#shared/accounts/store.js');
+  const { CostStore } = await import('#shared/costs/store.js');
+  const { BillingStore } = await import('#functions/billing/store.js');
+  const { enableCostExplorer, costExplorerExecutionName, costExplorerSourceId, recordCostExplorerCollection } = await import('#functions/billing/collect/sources.js');
+  const { workflowStarter } = await import('#shared/workflows.js');
+  const { DEMO_SANDBOX } = await import('./demo/cost-explorer.js');
+  const { demoRoleArn } = await import('./demo/inventory.js');
+  const { tables, tableName, cursorSecret } = await functionRuntime();
+  const doc = tables.forTenant(tenantId);
+  const accounts = new AccountStore(doc, tableName, cursorSecret);
+  const store = new BillingStore(doc, tableName, cursorSecret);
+  try {
+    await accounts.create(tenantId, {
+      id: DEMO_SANDBOX.id,
+      name: DEMO_SANDBOX.name,
+      roleArn: demoRoleArn(DEMO_SANDBOX.id),
+      externalId,
+      status: 'pending',
+      lastTest: null,
+      lastSync: null,
+      connectedAt: new Date().toISOString(),
+      connectedBy: createdBy,
+    });
+  } catch (error) {
+    if ((error as Error).name !== 'Conflict') throw error;
+  }
+  try {
+    await enableCostExplorer({ store, accounts, costs: new CostStore(doc, tableName), doc, tableName }, tenantId, {
+      name: `Cost Explorer: ${DEMO_SANDBOX.name}`,
+      accountId: DEMO_SANDBOX.id,
+      defaultCurrency: null,
+    });
+    progress(`connected ${DEMO_SANDBOX.name} (${DEMO_SANDBOX.id}) with Cost Explorer collection on`);
+  } catch (error) {
+    if ((error as Error).name !== 'Conflict') throw error;
+  }
+  const ingestion = await recordCostExplorerCollection({ store }, tenantId, costExplorerSourceId(DEMO_SANDBOX.id), { trigger: 'manual', createdBy });
+  if (!ingestion) return;
+  await workflowStarter().start('costexplorer', costExplorerExecutionName(ingestion.id), { trigger: 'manual', tenantId, ingestionId: ingestion.id });
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    const { status, error } = await store.getIngestion(tenantId, ingestion.id);
+    if (status === 'succeeded') return progress(`collected ${DEMO_SANDBOX.name}'s month to date from Cost Explorer (local)`);
+    if (status === 'failed') return progress(`Cost Explorer collection of ${DEMO_SANDBOX.name} failed: ${error?.code} ${error?.message}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  progress(`Cost Explorer collection of ${DEMO_SANDBOX.name} is still running (ingestion ${ingestion.id})`);
 }

@@ -9,6 +9,7 @@ import { runStateMachine, type LocalTask } from './stepfunctions.js';
 const DEFINITIONS: Record<WorkflowName, { file: string; substitutions: Record<string, string> }> = {
   ingestion: { file: 'state-machines/ingestion.asl.json', substitutions: { IngestFunctionArn: 'cloudoptima-ingest' } },
   analysis: { file: 'state-machines/analysis.asl.json', substitutions: { AnalyzeFunctionArn: 'cloudoptima-analyze' } },
+  costexplorer: { file: 'state-machines/cost-explorer.asl.json', substitutions: { BillingExportsFunctionArn: 'cloudoptima-billing-exports' } },
   collection: {
     file: 'state-machines/collection.asl.json',
     substitutions: { CollectFunctionArn: 'cloudoptima-collect', CollectEc2FunctionArn: 'cloudoptima-collect-ec2', CollectServicesFunctionArn: 'cloudoptima-collect-services', RecommendFunctionArn: 'cloudoptima-recommend' },

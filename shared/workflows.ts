@@ -6,7 +6,7 @@ import { config } from './config.js';
  * deployed; locally, the local platform registers a starter that runs the same ASL file with
  * aws-local-stepfunctions. The execution name makes starts idempotent: one ingestion, one run.
  */
-export type WorkflowName = 'ingestion' | 'analysis' | 'collection';
+export type WorkflowName = 'ingestion' | 'analysis' | 'collection' | 'costexplorer';
 
 /**
  * Workflows that start when another one succeeds, with `{ trigger, after }` as input, `after` being

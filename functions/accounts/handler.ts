@@ -8,6 +8,9 @@ import { localInventoryProvider, type AccessSource } from '#shared/inventory/pro
 import { InventoryStore } from '#shared/inventory/store.js';
 import { functionRuntime, objectStore } from '#shared/runtime.js';
 import { workflowStarter } from '#shared/workflows.js';
+import { removeCostExplorerSourceOf } from '#functions/billing/collect/sources.js';
+import { BillingStore } from '#functions/billing/store.js';
+import { CostStore } from '#shared/costs/store.js';
 import { AwsAccessSource } from './access.js';
 import { AwsOrganizationSource } from './organization-aws.js';
 import { organizationRouteImplementations, type OrganizationDeps } from './organization.js';
@@ -32,6 +35,8 @@ const depsFor = (tenantId: string): OrganizationDeps => {
     access: accessSource,
     workflows: workflowStarter,
     organization: organizationSource,
+    removeCostExplorerSource: (accountId) =>
+      removeCostExplorerSourceOf({ store: new BillingStore(client, tableName, cursorSecret), costs: new CostStore(client, tableName), doc: client, tableName }, tenantId, accountId),
   };
 };
 

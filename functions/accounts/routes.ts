@@ -21,6 +21,8 @@ export interface AccountRouteDeps {
   objects: () => ObjectStore;
   access: () => AccessSource;
   workflows: () => WorkflowStarter;
+  /** Removes the account's Cost Explorer billing source and the costs it collected, if it has one. */
+  removeCostExplorerSource: (accountId: string) => Promise<unknown>;
 }
 
 export interface OnboardingSettings {
@@ -104,6 +106,8 @@ export function accountRouteImplementations(
       const account = await deps.accounts.remove(tenantId, req.params.id);
       // The account is gone first, so a collection still running stops writing for it (it checks).
       await deps.inventory.removeAccount(tenantId, account.id);
+      // Its costs no longer come from Cost Explorer (an export that covers it may bring them).
+      await deps.removeCostExplorerSource(account.id);
       const objects = deps.objects();
       for (const key of account.lastSync?.snapshotKeys ?? []) await objects.delete(key);
       return null;

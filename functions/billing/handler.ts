@@ -9,6 +9,7 @@ import { tenantObjectKey } from '#shared/storage/object-store.js';
 import { workflowStarter } from '#shared/workflows.js';
 import { AccountStore } from '#shared/accounts/store.js';
 import { Invalid, NotFound } from '#shared/errors.js';
+import { costExplorerExecutionName, enableCostExplorer, recordCostExplorerCollection, removeCostExplorerSource, type CostExplorerSourceDeps } from './collect/sources.js';
 import { scanExportSource } from './exports.js';
 import { exportDeps } from './exports-deps.js';
 import { startIngestion } from './service.js';
@@ -17,6 +18,10 @@ import { BillingStore, type BillingSourceRecord } from './store.js';
 const runtime = await functionRuntime();
 const { tables, tableName, cursorSecret } = runtime;
 const storeFor = (tenantId: string) => new BillingStore(tables.forTenant(tenantId), tableName, cursorSecret);
+const costExplorerDeps = (tenantId: string): CostExplorerSourceDeps => {
+  const doc = tables.forTenant(tenantId);
+  return { store: storeFor(tenantId), accounts: new AccountStore(doc, tableName, cursorSecret), costs: new CostStore(doc, tableName), doc, tableName };
+};
 /** Uploads must start within this long; large exports upload in minutes. */
 const UPLOAD_URL_SECONDS = 15 * 60;
 
@@ -27,6 +32,7 @@ async function withPeriods(tenantId: string, sources: BillingSourceRecord[]) {
     ...source,
     accountId: source.accountId ?? null,
     lastScan: source.lastScan ?? null,
+    lastCollection: source.lastCollection ?? null,
     periods: pointers
       .filter((p) => p.sourceId === source.id)
       .map((p) => ({ period: p.period, status: p.status, updatedAt: p.updatedAt, ingestionId: p.version })),
@@ -38,6 +44,10 @@ export const handler = createApiHandler(
   [
     implement(billingRoutes.createSource, async (req) => {
       const { tenantId } = callerOf(req);
+      if (req.body.kind === 'cost-explorer') {
+        const source = await enableCostExplorer(costExplorerDeps(tenantId), tenantId, { name: req.body.name, accountId: req.body.accountId!, defaultCurrency: req.body.defaultCurrency ?? null });
+        return { ...source, accountId: source.accountId ?? null, lastScan: null, lastCollection: null, periods: [] };
+      }
       const accountId = req.body.kind === 'bucket' ? (req.body.accountId ?? null) : null;
       if (accountId) {
         try {
@@ -60,7 +70,19 @@ export const handler = createApiHandler(
         createdAt: new Date().toISOString(),
       };
       await storeFor(tenantId).putSource(tenantId, source);
-      return { ...source, periods: [] };
+      return { ...source, lastCollection: null, periods: [] };
+    }),
+    implement(billingRoutes.collectSource, async (req) => {
+      const caller = callerOf(req);
+      const ingestion = (await recordCostExplorerCollection({ store: storeFor(caller.tenantId) }, caller.tenantId, req.params.id, { trigger: 'manual', createdBy: caller.principalId }))!;
+      // The collection runs in the cost-explorer workflow: this function stays free of the Cost Explorer SDK.
+      await workflowStarter().start('costexplorer', costExplorerExecutionName(ingestion.id), { trigger: 'manual', tenantId: caller.tenantId, ingestionId: ingestion.id });
+      return ingestion;
+    }),
+    implement(billingRoutes.deleteSource, async (req) => {
+      const { tenantId } = callerOf(req);
+      await removeCostExplorerSource(costExplorerDeps(tenantId), tenantId, req.params.id);
+      return null;
     }),
     implement(billingRoutes.listSources, async (req) => {
       const { tenantId } = callerOf(req);

@@ -8,7 +8,7 @@ import { setExpression } from '#shared/db/directory.js';
 export interface BillingSourceRecord {
   id: string;
   name: string;
-  kind: 'upload' | 'bucket';
+  kind: 'upload' | 'bucket' | 'cost-explorer';
   bucket: string | null;
   prefix: string | null;
   /** Currency for exports without a currency column. */
@@ -16,6 +16,8 @@ export interface BillingSourceRecord {
   /** A bucket source: the connected account whose role reads the bucket. */
   accountId?: string | null;
   lastScan?: SourceScan | null;
+  /** A Cost Explorer source: the last collection started (its ingestion tells how it went). */
+  lastCollection?: { at: string; trigger: 'manual' | 'schedule'; ingestionId: string } | null;
   lastDeliveredAt: string | null;
   createdAt: string;
 }
@@ -118,6 +120,18 @@ export class BillingStore {
         UpdateExpression: 'SET lastScan = :scan',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':scan': scan },
+      }),
+    );
+  }
+
+  async recordCollection(tenantId: string, sourceId: string, collection: NonNullable<BillingSourceRecord['lastCollection']>): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.billingSource(tenantId, sourceId),
+        UpdateExpression: 'SET lastCollection = :c',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':c': collection },
       }),
     );
   }

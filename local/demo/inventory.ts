@@ -33,6 +33,7 @@ import {
   type ServicesInventory,
 } from '#shared/inventory/provider.js';
 import { demoResources, type DemoResource } from './billing.js';
+import { isRecordedAccount } from './cost-explorer.js';
 import { DEMO_ACCOUNTS, DEMO_REGIONS } from './dimensions.js';
 import { hashString } from './prng.js';
 
@@ -108,7 +109,8 @@ export class RecordedDemoAccounts implements InventoryProvider {
   }
 
   private recorded(target: AccountTarget): { denied: ReadonlySet<string> } {
-    const known = Object.values(DEMO_ACCOUNTS).some((a) => a.id === target.accountId);
+    // The demo accounts, and Demo Sandbox (no resources; its costs come from Cost Explorer).
+    const known = isRecordedAccount(target.accountId);
     const parsed = parseRoleArn(target.roleArn);
     if (!known || 'error' in parsed || target.roleArn !== demoRoleArn(target.accountId)) {
       throw new AccountAccessError(

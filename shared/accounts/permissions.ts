@@ -28,6 +28,7 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   { action: 's3:GetLifecycleConfiguration', purpose: 'Whether each bucket has lifecycle rules' },
   { action: 'logs:DescribeLogGroups', purpose: 'CloudWatch log groups: retention and stored bytes' },
   { action: 'cloudwatch:GetMetricData', purpose: 'Utilization: CPU, network, IOPS, connections, invocations, Lambda Insights memory where enabled (30 days)' },
+  { action: 'ce:GetCostAndUsage', purpose: 'Daily costs of an account without a billing export, when Cost Explorer collection is on' },
 ];
 
 /**

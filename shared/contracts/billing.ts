@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
-import { entityId, idParams, isoDateTime, listOf, pageQuery } from './common.js';
+import { emptyResponse, entityId, idParams, isoDateTime, listOf, pageQuery } from './common.js';
 
 /** Billing data in: sources (an upload area or an export bucket), uploads, and ingestions. */
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
@@ -9,12 +9,15 @@ export const billingSource = z
   .object({
     id: z.string(),
     name: z.string(),
-    kind: z.enum(['upload', 'bucket']),
+    /** `cost-explorer`: a connected account's costs collected daily from Cost Explorer (no export). */
+    kind: z.enum(['upload', 'bucket', 'cost-explorer']),
     bucket: z.string().nullable(),
     prefix: z.string().nullable(),
     defaultCurrency: z.string().nullable(),
-    /** A bucket source: the connected account (12-digit id) whose role reads the bucket. */
+    /** A bucket source: the connected account (12-digit id) whose role reads the bucket; a Cost Explorer source: the account collected. */
     accountId: z.string().nullable().default(null),
+    /** A Cost Explorer source: the last collection started (its ingestion tells how it went). */
+    lastCollection: z.object({ at: isoDateTime, trigger: z.enum(['manual', 'schedule']), ingestionId: z.string() }).nullable().default(null),
     /** A bucket source: the last scan of the bucket or event from it, and what it started. */
     lastScan: z
       .object({
@@ -37,16 +40,18 @@ export const billingSource = z
 export const createSourceRequest = z
   .strictObject({
     name: z.string().trim().min(1).max(100),
-    kind: z.enum(['upload', 'bucket']).default('upload'),
+    kind: z.enum(['upload', 'bucket', 'cost-explorer']).default('upload'),
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
     prefix: z.string().max(512).optional(),
     defaultCurrency: currency.optional(),
-    /** A bucket source: the connected account whose role reads the bucket (GET /v1/accounts). */
+    /** A bucket source: the connected account whose role reads the bucket; a Cost Explorer source: the account to collect (GET /v1/accounts). */
     accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
   })
   .refine((s) => s.kind !== 'bucket' || s.bucket, { message: 'a bucket source needs a bucket', path: ['bucket'] })
   .refine((s) => s.kind !== 'bucket' || s.accountId, { message: 'a bucket source needs the connected account that can read it', path: ['accountId'] })
-  .refine((s) => s.kind === 'bucket' || (!s.bucket && !s.prefix && !s.accountId), { message: 'only a bucket source has a bucket, prefix or account', path: ['kind'] });
+  .refine((s) => s.kind !== 'cost-explorer' || s.accountId, { message: 'a Cost Explorer source needs the connected account to collect', path: ['accountId'] })
+  .refine((s) => s.kind === 'bucket' || (!s.bucket && !s.prefix), { message: 'only a bucket source has a bucket or prefix', path: ['kind'] })
+  .refine((s) => s.kind !== 'upload' || !s.accountId, { message: 'an upload source has no account', path: ['kind'] });
 
 /** One export file a scan (or an event) saw, and what became of it. */
 export const scannedObject = z.object({
@@ -137,7 +142,7 @@ export const billingRoutes = {
     path: '/v1/billing/sources',
     domain: 'billing',
     tag: 'Billing data',
-    summary: 'Register a billing source: an upload area, or an export bucket/prefix',
+    summary: 'Register a billing source: an upload area, an export bucket/prefix, or Cost Explorer collection for a connected account without an export (409 when another source already brings that account’s charges)',
     access: { permission: 'billing:write' },
     body: createSourceRequest,
     example: { name: 'AWS CUR 2.0 (management account)', kind: 'upload' },
@@ -179,6 +184,30 @@ export const billingRoutes = {
     params: idParams,
     response: scanResult,
     status: 200,
+  }),
+  collectSource: defineRoute({
+    operationId: 'collectBillingSource',
+    method: 'POST',
+    path: '/v1/billing/sources/{id}/collect',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'Collect a Cost Explorer source now: the month to date (and the previous month while not final) becomes an ingestion that replaces those periods',
+    access: { permission: 'billing:write' },
+    params: idParams,
+    response: ingestion,
+    status: 202,
+  }),
+  deleteSource: defineRoute({
+    operationId: 'deleteBillingSource',
+    method: 'DELETE',
+    path: '/v1/billing/sources/{id}',
+    domain: 'billing',
+    tag: 'Billing data',
+    summary: 'Switch Cost Explorer collection off: removes the Cost Explorer source and the costs it collected (upload and bucket sources keep their history: 409)',
+    access: { permission: 'billing:write' },
+    params: idParams,
+    response: emptyResponse,
+    status: 204,
   }),
   createUpload: defineRoute({
     operationId: 'createBillingUpload',

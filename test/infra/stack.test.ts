@@ -412,19 +412,23 @@ describe('tenant isolation in IAM', () => {
       expect(objectKey.flatMap(actionsOf).sort(), name).toEqual(keyActions.sort());
       for (const st of objectKey) expect(JSON.stringify(st.Condition?.StringEquals?.['kms:ViaService']), name).toContain('"s3."');
 
-      // Workflows: StartExecution on exactly the row's state machines.
+      // Workflows: StartExecution on exactly the row's state machines (CDK merges them into one statement).
       const starts = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('states:')));
+      const byMachine = (a: { machine?: string }, b: { machine?: string }) => String(a.machine).localeCompare(String(b.machine));
       expect(
-        starts.map((st) => ({ actions: actionsOf(st), machine: refOf(st.Resource) })),
+        starts.flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).map((r) => ({ actions: actionsOf(st), machine: refOf(r) }))).sort(byMachine),
         name,
-      ).toEqual((access.startWorkflows ?? []).map((workflow) => ({ actions: ['states:StartExecution'], machine: stateMachine(workflow).id })));
+      ).toEqual((access.startWorkflows ?? []).map((workflow) => ({ actions: ['states:StartExecution'], machine: stateMachine(workflow).id })).sort(byMachine));
     }
   });
 
-  it('lets billing start only the ingestion workflow, presign and HEAD only under tenants/*, and never read a file', () => {
+  it('lets billing start only the ingestion and Cost Explorer collection workflows, presign and HEAD only under tenants/*, and never read a file', () => {
     const statements = statementsOfRole(s.template, ourFunctions().get('billing')!.roleId);
     const states = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('states:')));
-    expect(states).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: stateMachine('ingestion').id } })]);
+    expect(states).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'states:StartExecution', Resource: expect.arrayContaining([{ Ref: stateMachine('ingestion').id }, { Ref: stateMachine('costexplorer').id }]) }),
+    ]);
+    expect(states[0]!.Resource).toHaveLength(2);
     const objects = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('s3:')) && !actionsOf(st).includes('s3:ListBucket'));
     expect(objects).toHaveLength(1);
     expect(actionsOf(objects[0]!).sort()).toEqual(['s3:GetObject', 's3:PutObject']);

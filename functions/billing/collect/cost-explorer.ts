@@ -1,6 +1,5 @@
 import {
   GetCostAndUsageCommand,
-  type CostExplorerClient,
   type Expression,
   type GetCostAndUsageRequest,
   type GetCostAndUsageResponse,
@@ -24,6 +23,15 @@ import { backoffDelay, DEFAULT_RETRY, isRetryable, type RetryOptions } from './r
  *   for await (const row of run) aggregator.add(row);
  *   aggregator.finishFile(run.file, run.totals());
  */
+
+/**
+ * What the collector needs of a Cost Explorer client: GetCostAndUsage. A `CostExplorerClient`
+ * (built with `maxAttempts: 1`) is one; locally, the recorded demo account's provider is another
+ * (local/demo/cost-explorer.ts).
+ */
+export interface CostExplorerApi {
+  send(command: GetCostAndUsageCommand): Promise<GetCostAndUsageResponse>;
+}
 
 export type BilledMetric = 'UnblendedCost' | 'NetUnblendedCost' | 'BlendedCost';
 export type EffectiveMetric = 'AmortizedCost' | 'NetAmortizedCost';
@@ -176,7 +184,7 @@ const EMPTY_TAGS: Readonly<Record<string, string>> = Object.freeze({});
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 interface Context {
-  client: CostExplorerClient;
+  client: CostExplorerApi;
   cache: CostExplorerCache | undefined;
   retry: Required<RetryOptions>;
   sleep: (ms: number) => Promise<void>;
@@ -199,7 +207,7 @@ interface PlannedAccount {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function collectCostExplorer(client: CostExplorerClient, options: CostExplorerOptions): CostExplorerCollection {
+export function collectCostExplorer(client: CostExplorerApi, options: CostExplorerOptions): CostExplorerCollection {
   validate(options);
   const billed = options.metrics?.billed ?? 'UnblendedCost';
   const effective = options.metrics?.effective ?? 'AmortizedCost';

@@ -5,6 +5,7 @@
 export {
   chargeCategoryOfRecordType,
   collectCostExplorer,
+  type CostExplorerApi,
   CostExplorerError,
   type BilledMetric,
   type CollectedCostRow,
