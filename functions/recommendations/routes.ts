@@ -114,7 +114,13 @@ export function recommendationRouteImplementations(
           .map(([k, g]) => ({ [key]: k, count: g.count, monthlySavings: formatUsd(g.monthly), annualSavings: formatUsd(g.monthly * 12n) }) as Record<K, never> & { count: number; monthlySavings: string; annualSavings: string });
       return {
         currency: 'USD' as const,
-        open: { count: t.open.count, monthlySavings: formatUsd(t.open.monthly), annualSavings: formatUsd(t.open.monthly * 12n) },
+        open: {
+          count: t.open.count,
+          monthlySavings: formatUsd(t.open.monthly),
+          annualSavings: formatUsd(t.open.monthly * 12n),
+          deduplicatedMonthlySavings: formatUsd(t.open.deduplicated),
+          deduplicatedAnnualSavings: formatUsd(t.open.deduplicated * 12n),
+        },
         byCategory: group(t.byCategory, 'category'),
         byActionType: group(t.byActionType, 'actionType'),
         byStatus: [...t.byStatus].map(([status, count]) => ({ status, count })),

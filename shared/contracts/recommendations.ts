@@ -162,7 +162,15 @@ const savingsGroup = { count: z.number().int(), monthlySavings: money, annualSav
 export const recommendationTotals = z
   .object({
     currency: z.literal('USD'),
-    open: z.object(savingsGroup).describe('Open recommendations and their estimated savings'),
+    open: z
+      .object({
+        ...savingsGroup,
+        deduplicatedMonthlySavings: money.describe(
+          "What acting on all of them could save: per resource the largest of its open recommendations (stop, rightsize, migrate... are alternatives, so their sum would count a resource's cost twice), account-wide ones (commitments) added as they are",
+        ),
+        deduplicatedAnnualSavings: money,
+      })
+      .describe('Open recommendations and their estimated savings; monthlySavings is the plain sum, deduplicatedMonthlySavings what can really be saved'),
     byCategory: z.array(z.object({ category: z.enum(CATEGORIES), ...savingsGroup })).describe('Open ones, by category, largest savings first'),
     byActionType: z.array(z.object({ actionType: z.enum(ACTION_TYPES), ...savingsGroup })).describe('Open ones, by action type, largest savings first'),
     byStatus: z.array(z.object({ status: recommendationStatus, count: z.number().int() })),

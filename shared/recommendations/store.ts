@@ -42,7 +42,8 @@ export interface RecommendationRun extends ReconcileCounts {
 }
 
 export interface Totals {
-  open: { count: number; monthly: bigint };
+  /** deduplicated: per resource the largest of its open findings (they are alternatives: stop, rightsize, migrate...), account-wide ones added as they are. */
+  open: { count: number; monthly: bigint; deduplicated: bigint };
   byCategory: Map<string, { count: number; monthly: bigint }>;
   byActionType: Map<string, { count: number; monthly: bigint }>;
   byStatus: Map<RecommendationStatus, number>;
@@ -248,7 +249,7 @@ export class RecommendationStore {
       }),
     );
     for (const [status, count] of counts) byStatus.set(status, count);
-    const projection = { names: { '#c': 'category', '#t': 'actionType', '#m': 'monthlySavings', '#r': 'realized' } };
+    const projection = { names: { '#c': 'category', '#t': 'actionType', '#m': 'monthlySavings', '#r': 'realized', '#k': 'resourceKey', '#f': 'finding', '#rt': 'resourceType', '#a': 'accountId' } };
     const project = async (status: RecommendationStatus) => {
       const out: Record<string, unknown>[] = [];
       let start: Record<string, unknown> | undefined;
@@ -259,7 +260,7 @@ export class RecommendationStore {
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk',
             ExpressionAttributeValues: { ':pk': keys.recommendationsByStatus(tenantId, status).pk },
-            ProjectionExpression: '#c, #t, #m, #r',
+            ProjectionExpression: '#c, #t, #m, #r, #k, #f.#rt, #a',
             ExpressionAttributeNames: projection.names,
             ExclusiveStartKey: start,
           }),
@@ -270,20 +271,28 @@ export class RecommendationStore {
       return out;
     };
     const [open, applied] = await Promise.all([project('open'), project('applied')]);
-    const totals: Totals = { open: { count: 0, monthly: 0n }, byCategory: new Map(), byActionType: new Map(), byStatus, applied: { count: 0, estimated: 0n, measured: 0, realized: 0n } };
+    const totals: Totals = { open: { count: 0, monthly: 0n, deduplicated: 0n }, byCategory: new Map(), byActionType: new Map(), byStatus, applied: { count: 0, estimated: 0n, measured: 0, realized: 0n } };
     const add = (map: Map<string, { count: number; monthly: bigint }>, key: string, monthly: bigint) => {
       const g = map.get(key) ?? { count: 0, monthly: 0n };
       g.count++;
       g.monthly += monthly;
       map.set(key, g);
     };
+    const largestPerResource = new Map<string, bigint>();
     for (const item of open) {
       const monthly = parseDecimal(String(item.monthlySavings));
       totals.open.count++;
       totals.open.monthly += monthly;
+      if ((item.finding as { resourceType?: string } | undefined)?.resourceType === 'account') totals.open.deduplicated += monthly;
+      else {
+        const key = `${String(item.accountId)}|${String(item.resourceKey)}`;
+        const largest = largestPerResource.get(key);
+        if (largest === undefined || monthly > largest) largestPerResource.set(key, monthly);
+      }
       add(totals.byCategory, String(item.category), monthly);
       add(totals.byActionType, String(item.actionType), monthly);
     }
+    for (const largest of largestPerResource.values()) totals.open.deduplicated += largest;
     for (const item of applied) {
       totals.applied.count++;
       totals.applied.estimated += parseDecimal(String(item.monthlySavings));

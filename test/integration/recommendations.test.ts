@@ -114,6 +114,20 @@ describe('recommendations of the demo organization', () => {
     }
     expect(sum(t.byActionType.map((g: any) => g.monthlySavings))).toBe(parseDecimal(t.open.monthlySavings));
     expect(t.byStatus.find((s: any) => s.status === 'open').count).toBe(open.length);
+    // Alternatives for one resource (stop, rightsize, migrate...) count once: its largest; account-wide ones as they are.
+    const largest = new Map<string, bigint>();
+    let accountWide = 0n;
+    for (const r of open) {
+      const monthly = parseDecimal(r.estimatedMonthlySavings);
+      if (r.resourceType === 'account') accountWide += monthly;
+      else largest.set(`${r.accountId}|${r.resourceId}`, [largest.get(`${r.accountId}|${r.resourceId}`) ?? 0n, monthly].reduce((a, b) => (a > b ? a : b)));
+    }
+    const deduplicated = [...largest.values()].reduce((a, b) => a + b, accountWide);
+    expect(parseDecimal(t.open.deduplicatedMonthlySavings)).toBe(deduplicated);
+    expect(parseDecimal(t.open.deduplicatedAnnualSavings)).toBe(deduplicated * 12n);
+    // The demo has resources with alternatives (an idle instance is also a Graviton candidate), so the two totals differ.
+    expect(largest.size).toBeLessThan(open.filter((r) => r.resourceType !== 'account').length);
+    expect(deduplicated).toBeLessThan(parseDecimal(t.open.monthlySavings));
   });
 
   it('serves the rule catalog, the detail and the impact preview', async () => {
@@ -253,7 +267,7 @@ describe('tenancy and roles', () => {
     expect((await api('/v1/recommendations', { token: other.idToken })).body.items).toEqual([]);
     expect((await api('/v1/resources', { token: other.idToken })).body.items).toEqual([]);
     const summary = await api('/v1/recommendations/summary', { token: other.idToken });
-    expect(summary.body.open).toEqual({ count: 0, monthlySavings: '0.00', annualSavings: '0.00' });
+    expect(summary.body.open).toEqual({ count: 0, monthlySavings: '0.00', annualSavings: '0.00', deduplicatedMonthlySavings: '0.00', deduplicatedAnnualSavings: '0.00' });
     expectError(await api(`/v1/recommendations/${rec.id}`, { token: other.idToken }), 404);
     expectError(await api(`/v1/recommendations/${rec.id}/impact`, { token: other.idToken }), 404);
     expectError(await api(`/v1/recommendations/${rec.id}/dismiss`, { token: other.idToken, body: { reason: 'not mine' } }), 404);
