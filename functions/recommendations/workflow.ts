@@ -6,15 +6,15 @@ import { analyzeTenant } from './analyze.js';
 import { analyzeDeps } from './deps.js';
 
 /**
- * The collection workflow's last task (state-machines/collection.asl.json, Analyze): re-analyses
- * the recommendations of every tenant the run collected. Tenants come from the execution (the
- * plan's accounts), never from a request. One tenant failing is recorded on its run item and
- * logged, and does not stop the others; the task fails (and Step Functions retries it, which is
- * safe: an analysis is idempotent) only if every tenant failed.
+ * The collection workflow's last step (state-machines/collection.asl.json, Analyze: a Map over the
+ * run's distinct tenants in batches of 25): re-analyses the recommendations of one batch. Tenants
+ * come from the execution (the plan's accounts), never from a request. One tenant failing is
+ * recorded on its run item and logged, and does not stop the others; the task fails (and Step
+ * Functions retries it, which is safe: an analysis is idempotent) only if every tenant failed.
  */
 const runtime = await functionRuntime();
 
-const task = z.object({ op: z.literal('analyze'), tenantIds: z.array(entityId).max(10_000) });
+const task = z.object({ op: z.literal('analyze'), tenantIds: z.array(entityId).max(100) });
 export type RecommendTask = z.input<typeof task>;
 
 export async function handler(event: RecommendTask): Promise<{ tenants: number; failed: number; findings: number }> {

@@ -10,9 +10,9 @@ import { runStateMachine, type LocalTask } from '#local/stepfunctions.js';
 const FILE = 'state-machines/collection.asl.json';
 type Call = { fn: string; op: string; accountId?: string; region?: string; [k: string]: unknown };
 
-function lambdas(options: { failingAccounts?: string[]; failingRegions?: string[]; accounts?: string[]; failingAnalysis?: boolean } = {}) {
+function lambdas(options: { failingAccounts?: string[]; failingRegions?: string[]; accounts?: string[]; failingAnalysis?: boolean; tenantOf?: (accountId: string) => string } = {}) {
   const calls: Call[] = [];
-  const target = (accountId: string) => ({ tenantId: 't1', accountId, roleArn: `arn:aws:iam::${accountId}:role/cloudoptima/CloudOptimaReadOnly`, externalId: 'cloudoptima-x' });
+  const target = (accountId: string) => ({ tenantId: options.tenantOf?.(accountId) ?? 't1', accountId, roleArn: `arn:aws:iam::${accountId}:role/cloudoptima/CloudOptimaReadOnly`, externalId: 'cloudoptima-x' });
   const record = (fn: string, input: any): Call => {
     const call = { fn, op: input.op, accountId: input.target?.accountId, region: input.region, ...input };
     calls.push(call);
@@ -79,9 +79,21 @@ describe('the collection workflow', () => {
       expect(finalize).toMatchObject({ runId: `run-${account}`, regions: ['eu-west-1', 'us-east-1'], buckets: { region: 'global', failed: false } });
       expect((finalize.results as any[]).map((r) => r.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
     }
-    // Then the recommendations of the run's tenants, after every account.
-    expect(calls.at(-1)).toMatchObject({ fn: 'recommend', op: 'analyze', tenantIds: ['t1', 't1'] });
-    expect(result.output).toMatchObject({ recommendations: { tenants: 1, failed: 0, findings: 3 } });
+    // Then the recommendations of the run's tenants, after every account: each tenant once.
+    expect(calls.at(-1)).toMatchObject({ fn: 'recommend', op: 'analyze', tenantIds: ['t1'] });
+    expect(result.output).toMatchObject({ recommendations: [{ tenants: 1, failed: 0, findings: 3 }] });
+  });
+
+  it('analyses the distinct tenants of a scheduled run in batches of 25, each tenant once', async () => {
+    const accounts = Array.from({ length: 120 }, (_, i) => String(100000000000 + i));
+    const tenantOf = (accountId: string) => `t${Number(accountId) % 60}`;
+    const { calls, tasks } = lambdas({ accounts, tenantOf });
+    const result = await run(tasks, { trigger: 'schedule', tenantId: null });
+    expect(result.status).toBe('SUCCEEDED');
+    const batches = calls.filter((c) => c.fn === 'recommend').map((c) => c.tenantIds as string[]);
+    expect(batches.map((b) => b.length).sort((a, b) => b - a)).toEqual([25, 25, 10]);
+    expect(batches.flat().sort()).toEqual(Array.from({ length: 60 }, (_, i) => `t${i}`).sort());
+    expect((result.output as any).recommendations).toHaveLength(3);
   });
 
   it('retries the recommendation analysis with backoff, then fails the execution naming it (the inventory stays collected)', async () => {
@@ -134,7 +146,7 @@ describe('the collection workflow', () => {
       }
     };
     walk(asl.States, false);
-    expect(tasks.map(([n]) => n).sort()).toEqual(['CollectBuckets', 'Connect', 'FetchEc2', 'FetchServices', 'Finalize', 'NormalizeRegion', 'Plan', 'PrepareRegion', 'RecordAccountFailure', 'Summarize', 'Analyze'].sort());
+    expect(tasks.map(([n]) => n).sort()).toEqual(['CollectBuckets', 'Connect', 'FetchEc2', 'FetchServices', 'Finalize', 'NormalizeRegion', 'Plan', 'PrepareRegion', 'RecordAccountFailure', 'Summarize', 'AnalyzeTenants'].sort());
     for (const [name, state, caughtByParallel] of tasks) {
       expect(state.Retry.some((r: any) => r.ErrorEquals.includes('States.ALL') && r.BackoffRate > 1 && r.MaxAttempts > 0), name).toBe(true);
       expect(Boolean(state.Catch?.length) || caughtByParallel, name).toBe(true);
