@@ -78,7 +78,8 @@ describe('the Accounts page', () => {
     await page.getByRole('link', { name: 'Accounts', exact: true }).click();
     await page.waitForURL(/\/accounts$/);
     const items = await settled(page);
-    expect(items).toHaveLength(5);
+    // The five demo accounts and Demo Sandbox, whose costs come from Cost Explorer (test/e2e/cost-explorer.test.ts).
+    expect(items).toHaveLength(6);
     await expect.poll(() => shownAccounts(page), { timeout: 15_000 }).toEqual(expectedAccounts(items));
     await screenshot(page, 'accounts');
 

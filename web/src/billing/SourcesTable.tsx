@@ -1,7 +1,9 @@
+import { Link } from 'react-router';
 import { useTimeZone } from '../app/context.js';
 import { formatDateTime } from '../format.js';
 import { Badge, Button } from '../ui/index.js';
 import { periodLabel, relativeTime } from './labels.js';
+import { CollectButton } from './CollectButton.js';
 import { ScanButton } from './ScanButton.js';
 import type { BillingSource } from './types.js';
 
@@ -61,6 +63,24 @@ function LastScan({ source }: { source: BillingSource }) {
   );
 }
 
+const KINDS = { upload: 'Upload area', bucket: 'Export bucket', 'cost-explorer': 'Cost Explorer' } as const;
+
+/** A Cost Explorer source's last collection: when, and whether the daily schedule or someone started it. */
+function LastCollection({ source }: { source: BillingSource }) {
+  const timeZone = useTimeZone();
+  const run = source.lastCollection;
+  if (!run) return <div className="muted billing-last-scan" data-testid="last-collection">Not collected yet: collected daily at 06:00 UTC, or collect now</div>;
+  return (
+    <div className="muted billing-last-scan" data-testid="last-collection">
+      Last {run.trigger === 'schedule' ? 'daily collection' : 'collection'}{' '}
+      <time dateTime={run.at} title={formatDateTime(run.at, timeZone)}>
+        {relativeTime(run.at)}
+      </time>{' '}
+      (<Link to={`/billing/ingestions/${run.ingestionId}`}>its ingestion</Link>)
+    </div>
+  );
+}
+
 export function SourcesTable({ sources, canWrite, onUpload }: { sources: BillingSource[]; canWrite: boolean; onUpload: (sourceId: string) => void }) {
   const timeZone = useTimeZone();
   return (
@@ -91,6 +111,8 @@ export function SourcesTable({ sources, canWrite, onUpload }: { sources: Billing
                       <code>
                         s3://{source.bucket}/{source.prefix ?? ''}
                       </code>
+                    ) : source.kind === 'cost-explorer' ? (
+                      `Daily costs of account ${source.accountId} from Cost Explorer (no export)`
                     ) : (
                       'Files uploaded here or through the API'
                     )}
@@ -98,8 +120,9 @@ export function SourcesTable({ sources, canWrite, onUpload }: { sources: Billing
                     {source.defaultCurrency ? ` · default currency ${source.defaultCurrency}` : ''}
                   </div>
                   {source.kind === 'bucket' ? <LastScan source={source} /> : null}
+                  {source.kind === 'cost-explorer' ? <LastCollection source={source} /> : null}
                 </td>
-                <td>{source.kind === 'bucket' ? 'Export bucket' : 'Upload area'}</td>
+                <td>{KINDS[source.kind]}</td>
                 <td>
                   {source.lastDeliveredAt ? (
                     <div>
@@ -121,6 +144,8 @@ export function SourcesTable({ sources, canWrite, onUpload }: { sources: Billing
                       <Button onClick={() => onUpload(source.id)} aria-label={`Upload a file to ${source.name}`}>
                         Upload
                       </Button>
+                    ) : source.kind === 'cost-explorer' ? (
+                      <CollectButton source={source} />
                     ) : source.accountId ? (
                       <ScanButton source={source} />
                     ) : null}

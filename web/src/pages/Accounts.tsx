@@ -2,6 +2,10 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { accountRoutes, connectAccountRequest } from '#shared/contracts/accounts.js';
+import { billingRoutes } from '#shared/contracts/billing.js';
+import { relativeTime } from '../billing/labels.js';
+import { billingKeys, useSources } from '../billing/queries.js';
+import type { BillingSource } from '../billing/types.js';
 import { messageOf } from '../api/errors.js';
 import { AccountStatusBadge, resourceTotal, SyncBadge, type AccessTest, type Account } from '../accounts/labels.js';
 import { OrganizationDialog } from '../accounts/OrganizationDialog.js';
@@ -13,6 +17,7 @@ import { Badge, Button, Card, Dialog, EmptyState, ErrorState, Field, FormError, 
 import { useContractForm } from '../ui/form.js';
 import '../accounts/accounts.css';
 import '../settings/settings.css';
+import './Accounts.css';
 
 /**
  * Connected AWS accounts: connect one (the CloudFormation template, the organization's ExternalId,
@@ -34,6 +39,9 @@ export default function Accounts() {
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: accountKeys.list }), queryClient.invalidateQueries({ queryKey: accountKeys.inventory })]);
   const writable = can('accounts:write');
   const syncable = can('accounts:sync');
+  const sources = useSources();
+  const costExplorer = new Map((sources.data ?? []).filter((s) => s.kind === 'cost-explorer' && s.accountId).map((s) => [s.accountId!, s]));
+  const [switchingOff, setSwitchingOff] = useState<{ account: Account; source: BillingSource } | null>(null);
 
   const runTest = async (account: Account) => {
     setTesting({ account, result: null, error: null });
@@ -108,6 +116,7 @@ export default function Accounts() {
                     <th scope="col">Last sync</th>
                     <th scope="col">Resources</th>
                     <th scope="col">Permissions</th>
+                    <th scope="col" title="Collect costs from Cost Explorer (accounts without a billing export)">Costs from Cost Explorer</th>
                     {writable || syncable ? (
                       <th scope="col">
                         <span className="visually-hidden">Actions</span>
@@ -159,6 +168,14 @@ export default function Accounts() {
                           ) : (
                             <Badge tone="warn">{account.lastTest.missing.length} missing</Badge>
                           )}
+                        </td>
+                        <td data-testid="cost-data">
+                          <CostExplorerSwitch
+                            account={account}
+                            source={costExplorer.get(account.id) ?? null}
+                            loading={sources.isPending}
+                            onSwitchOff={(source) => setSwitchingOff({ account, source })}
+                          />
                         </td>
                         {writable || syncable ? (
                           <td className="actions">
@@ -244,6 +261,29 @@ export default function Accounts() {
       </Dialog>
 
       <ConfirmDialog
+        open={switchingOff !== null}
+        title="Stop collecting from Cost Explorer"
+        confirmLabel="Stop collecting"
+        tone="danger"
+        onClose={() => setSwitchingOff(null)}
+        onConfirm={async () => {
+          if (!switchingOff) return;
+          await api.call(billingRoutes.deleteSource, { params: { id: switchingOff.source.id } });
+          setNotice({ tone: 'good', text: `Cost Explorer collection of ${switchingOff.account.name} (${switchingOff.account.id}) is off.` });
+          await queryClient.invalidateQueries({ queryKey: billingKeys.sources });
+        }}
+      >
+        {switchingOff ? (
+          <>
+            <p>
+              Stop collecting the costs of <strong>{switchingOff.account.name}</strong> (<code>{switchingOff.account.id}</code>) from Cost Explorer?
+            </p>
+            <p className="muted">The costs collected so far are removed from the cost views, so an export that covers the account can bring them without counting them twice.</p>
+          </>
+        ) : null}
+      </ConfirmDialog>
+
+      <ConfirmDialog
         open={disconnecting !== null}
         title="Disconnect account"
         confirmLabel="Disconnect"
@@ -262,12 +302,68 @@ export default function Accounts() {
               Disconnect <strong>{disconnecting.name}</strong> (<code>{disconnecting.id}</code>)?
             </p>
             <p className="muted">
-              Its collected inventory and raw snapshots are deleted. The role stays in your AWS account until you delete its CloudFormation stack.
+              Its collected inventory and raw snapshots are deleted, and so are the costs collected from Cost Explorer, if that was on. The role stays in your AWS account until you delete its CloudFormation stack.
             </p>
           </>
         ) : null}
       </ConfirmDialog>
     </>
+  );
+}
+
+/**
+ * "Collect costs from Cost Explorer" for one account: on creates the account's Cost Explorer billing
+ * source (refused, with the API's reason, when another source already brings its charges); off asks
+ * first, since the collected costs are removed. Only billing:write can switch it.
+ */
+function CostExplorerSwitch({ account, source, loading, onSwitchOff }: { account: Account; source: BillingSource | null; loading: boolean; onSwitchOff: (source: BillingSource) => void }) {
+  const api = useApi();
+  const can = useCan();
+  const queryClient = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const allowed = can('billing:write');
+  const on = source !== null;
+  const label = 'Collect costs from Cost Explorer';
+
+  const toggle = async () => {
+    if (source) return onSwitchOff(source);
+    setBusy(true);
+    setRefusal(null);
+    try {
+      await api.call(billingRoutes.createSource, { body: { name: `Cost Explorer: ${account.name}`, kind: 'cost-explorer', accountId: account.id } });
+    } catch (error) {
+      setRefusal(messageOf(error));
+    } finally {
+      setBusy(false);
+      await queryClient.invalidateQueries({ queryKey: billingKeys.sources });
+    }
+  };
+
+  return (
+    <div className="cost-explorer-switch">
+      <label className="switch" title={allowed ? undefined : 'A FinOps manager or admin can switch this'}>
+        <input
+          type="checkbox"
+          role="switch"
+          checked={on}
+          disabled={!allowed || busy || loading}
+          aria-label={`${label} for ${account.name}`}
+          onChange={() => void toggle()}
+        />
+        <span aria-hidden="true">{on ? 'On' : 'Off'}</span>
+      </label>
+      {source ? (
+        <div className="cell-sub" data-testid="cost-explorer-freshness">
+          {source.lastDeliveredAt ? `Delivered ${relativeTime(source.lastDeliveredAt)}` : 'Not delivered yet'} · <Link to="/billing">Billing data</Link>
+        </div>
+      ) : null}
+      {refusal ? (
+        <div className="field-error" role="alert" data-testid="cost-explorer-refusal">
+          {refusal}
+        </div>
+      ) : null}
+    </div>
   );
 }
 

@@ -155,7 +155,7 @@ function Summary({ sources, latest, loading }: { sources: BillingSource[] | unde
   const estimated = [...periods.values()].filter((s) => s === 'estimated').length;
   return (
     <div className="grid grid-4">
-      <Stat label="Sources" value={count(list.length)} detail={`${list.filter((s) => s.kind === 'upload').length} upload, ${list.filter((s) => s.kind === 'bucket').length} bucket`} />
+      <Stat label="Sources" value={count(list.length)} detail={`${list.filter((s) => s.kind === 'upload').length} upload, ${list.filter((s) => s.kind === 'bucket').length} bucket, ${list.filter((s) => s.kind === 'cost-explorer').length} Cost Explorer`} />
       <Stat
         label="Latest delivery"
         value={lastDelivery ? relativeTime(lastDelivery) : '—'}
