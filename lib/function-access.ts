@@ -176,6 +176,9 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   // Recommendations (list, lifecycle, settings with a synchronous re-analysis) and resources: the
   // tenant's recommendations, inventory and rollups.
   recommendations: { tenantData: true, cursorSecret: true },
+  // The assistant reads the tenant's costs, anomalies, budgets and recommendations and keeps its conversations.
+  // Bedrock (bedrock:InvokeModel) is granted when a model is configured: not yet (the local engine answers).
+  assistant: { tenantData: true, cursorSecret: true },
   // The smoke workflow's task doubles and sums numbers: no data at all.
   smoke: {},
   // The ingestion workflow's task: streams the uploads, writes and removes its partial aggregates

@@ -84,6 +84,7 @@ const HANDLER_MODULES: Record<Domain, () => Promise<{ handler: ProxyHandler }>> 
   alerts: () => import('../functions/alerts/handler.js'),
   accounts: () => import('../functions/accounts/handler.js'),
   recommendations: () => import('../functions/recommendations/handler.js'),
+  assistant: () => import('../functions/assistant/handler.js'),
 };
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {

@@ -50,6 +50,10 @@ export const config = {
   alertsTopicArn: () => process.env.ALERTS_TOPIC_ARN,
   /** The console's URL, which alerts link back to (CONSOLE_ORIGIN in AWS; the local gateway's URL locally). */
   consoleUrl: () => process.env.CONSOLE_URL ?? process.env.CONSOLE_ORIGIN,
+  /** The assistant's Bedrock model (ASSISTANT_MODEL_ID, e.g. a Claude model or inference profile id); unset: the local engine answers. */
+  assistantModelId: () => process.env.ASSISTANT_MODEL_ID,
+  /** Where Bedrock is called (ASSISTANT_BEDROCK_REGION); default: the region CloudOptima runs in. */
+  assistantBedrockRegion: () => process.env.ASSISTANT_BEDROCK_REGION ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
   /** True when the local platform runs the handlers (invited users' temporary passwords are logged). */
   isLocal: () => process.env.CLOUDOPTIMA_LOCAL === 'true',
 } as const;

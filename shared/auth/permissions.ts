@@ -20,8 +20,10 @@ const GRANTED_AT = {
     'remediation:read',
     'plans:read',
     'reports:read',
+    // The assistant only reads what these already allow (costs, anomalies, forecasts, budgets, recommendations).
+    'assistant:use',
   ],
-  analyst: ['assistant:use', 'reports:write', 'anomalies:write', 'plans:write'],
+  analyst: ['reports:write', 'anomalies:write', 'plans:write'],
   engineer: ['remediation:apply:low', 'recommendations:write', 'accounts:sync'],
   finops_manager: [
     'remediation:apply:medium',

@@ -2,6 +2,7 @@ import type { AnyRoute } from '../http/route.js';
 import { accountRoutes } from './accounts.js';
 import { analysisRoutes } from './analysis.js';
 import { apiKeyRoutes } from './apikeys.js';
+import { assistantRoutes } from './assistant.js';
 import { auditRoutes } from './audit.js';
 import { billingRoutes } from './billing.js';
 import { budgetRoutes } from './budgets.js';
@@ -35,7 +36,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...Object.values(inventoryRoutes),
   ...Object.values(recommendationRoutes),
   ...Object.values(organizationRoutes),
+  ...Object.values(assistantRoutes),
 ];
 
-export { accountRoutes, inventoryRoutes, organizationRoutes, recommendationRoutes };
+export { accountRoutes, assistantRoutes, inventoryRoutes, organizationRoutes, recommendationRoutes };
 export { alertRoutes, analysisRoutes, apiKeyRoutes, auditRoutes, authRoutes, billingRoutes, budgetRoutes, costRoutes, platformRoutes, tenantRoutes, userRoutes };

@@ -145,6 +145,21 @@ export const keys = {
   recommendationSettings: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'RECOMMENDATION'), sk: 'SETTINGS' }),
   recommendationRun: (tenantId: string): KeyPair => ({ pk: tenantPk(tenantId, 'RECOMMENDATION'), sk: 'RUN' }),
 
+  /** Assistant conversations, per user (the owner is in the key, so another user's id is simply absent), newest last (ULIDs). */
+  assistantConversation: (tenantId: string, ownerId: string, conversationId: string): KeyPair => ({
+    pk: tenantPk(tenantId, `ASSISTANT#${assertId('principal', ownerId)}`),
+    sk: `CONV#${assertId('conversation', conversationId)}`,
+  }),
+  assistantConversationsOf: (tenantId: string, ownerId: string) => ({ pk: tenantPk(tenantId, `ASSISTANT#${assertId('principal', ownerId)}`), skPrefix: 'CONV#' }),
+  /** One question and its answer in a conversation, in order (ULIDs). */
+  assistantMessage: (tenantId: string, conversationId: string, messageId: string): KeyPair => ({
+    pk: tenantPk(tenantId, `ASSISTANTMSG#${assertId('conversation', conversationId)}`),
+    sk: `MSG#${assertId('message', messageId)}`,
+  }),
+  assistantMessagesOf: (tenantId: string, conversationId: string) => ({ pk: tenantPk(tenantId, `ASSISTANTMSG#${assertId('conversation', conversationId)}`), skPrefix: 'MSG#' }),
+  /** The tenant's assistant usage in one month (yyyy-mm): questions and tokens, for the quota. */
+  assistantUsage: (tenantId: string, period: string): KeyPair => ({ pk: tenantPk(tenantId, 'ASSISTANTUSAGE'), sk: `MONTH#${assertPeriod(period)}` }),
+
   // ---- Lookups that happen before the tenant is known (not under TENANT#) ----
 
   /** API key hash -> tenant; read only by the authorizer. */

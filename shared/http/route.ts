@@ -8,7 +8,7 @@ import type { Permission } from '../auth/permissions.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One Lambda per domain; each route names the domain whose handler serves it. */
-export const DOMAINS = ['platform', 'auth', 'tenants', 'users', 'apikeys', 'audit', 'billing', 'costs', 'analysis', 'budgets', 'alerts', 'accounts', 'recommendations'] as const;
+export const DOMAINS = ['platform', 'auth', 'tenants', 'users', 'apikeys', 'audit', 'billing', 'costs', 'analysis', 'budgets', 'alerts', 'accounts', 'recommendations', 'assistant'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
 export type ZodObjectLike = z.ZodType<Record<string, unknown>>;

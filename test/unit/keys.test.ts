@@ -45,6 +45,11 @@ const tenantKeys = (tenantId: string): Array<[string, { pk: string }]> => [
   ['recommendationsByStatus', keys.recommendationsByStatus(tenantId, 'open')],
   ['recommendationSettings', keys.recommendationSettings(tenantId)],
   ['recommendationRun', keys.recommendationRun(tenantId)],
+  ['assistantConversation', keys.assistantConversation(tenantId, 'user-1', '01HXAAAAAAAAAAAAAAAAAAAAAA')],
+  ['assistantConversationsOf', keys.assistantConversationsOf(tenantId, 'user-1')],
+  ['assistantMessage', keys.assistantMessage(tenantId, '01HXAAAAAAAAAAAAAAAAAAAAAA', '01HXBBBBBBBBBBBBBBBBBBBBBB')],
+  ['assistantMessagesOf', keys.assistantMessagesOf(tenantId, '01HXAAAAAAAAAAAAAAAAAAAAAA')],
+  ['assistantUsage', keys.assistantUsage(tenantId, '2026-11')],
 ];
 
 /** Every builder whose first argument is the tenant id. */
@@ -55,6 +60,7 @@ const TENANT_BUILDERS = [
   'connectedAccount', 'connectedAccountsOf', 'accountsExternalId', 'inventoryResource', 'inventoryOf', 'inventoryByType',
   'budget', 'budgetsOf', 'budgetPeriod', 'budgetPeriodsOf', 'alertChannel', 'alertChannelsOf', 'alertDelivery',
   'recommendation', 'recommendationsOf', 'recommendationsOfResource', 'recommendationsByStatus', 'recommendationSettings', 'recommendationRun',
+  'assistantConversation', 'assistantConversationsOf', 'assistantMessage', 'assistantMessagesOf', 'assistantUsage',
 ] as const;
 
 describe('tenant keys', () => {

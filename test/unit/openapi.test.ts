@@ -131,7 +131,7 @@ describe('openApiDocument', () => {
 
   it("gives list routes' success schema items (array) and a nullable nextCursor, both required", () => {
     const lists = ROUTES.filter((r) => r.method === 'GET' && r.query && 'cursor' in ((r.query as any).shape ?? {}));
-    expect(lists.map((r) => r.operationId).sort()).toEqual(['listAccounts', 'listAlertChannels', 'listAnomalies', 'listApiKeys', 'listAuditEntries', 'listBillingIngestions', 'listBillingSources', 'listBudgets', 'listInventory', 'listRecommendations', 'listResources', 'listUsers']);
+    expect(lists.map((r) => r.operationId).sort()).toEqual(['listAccounts', 'listAlertChannels', 'listAnomalies', 'listApiKeys', 'listAssistantConversations', 'listAuditEntries', 'listBillingIngestions', 'listBillingSources', 'listBudgets', 'listInventory', 'listRecommendations', 'listResources', 'listUsers']);
     for (const r of lists) {
       const schema = operationOf(r).responses['200'].content['application/json'].schema;
       expect(schema.properties.items.type, label(r)).toBe('array');

@@ -43,7 +43,7 @@ describe('specific grants', () => {
     ['viewer', 'costs:read', true],
     ['viewer', 'tenant:read', true],
     ['viewer', 'users:read', false],
-    ['viewer', 'assistant:use', false],
+    ['viewer', 'assistant:use', true],
     ['analyst', 'assistant:use', true],
     ['analyst', 'remediation:apply:low', false],
     ['engineer', 'remediation:apply:low', true],
@@ -69,7 +69,7 @@ describe('specific grants', () => {
 describe('minimumRoleFor', () => {
   it.each<[Permission, Role]>([
     ['costs:read', 'viewer'],
-    ['assistant:use', 'analyst'],
+    ['assistant:use', 'viewer'],
     ['remediation:apply:low', 'engineer'],
     ['remediation:apply:medium', 'finops_manager'],
     ['remediation:apply:high', 'admin'],

@@ -10,8 +10,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 
 export const ROLE_SUMMARIES: Record<Role, string> = {
-  viewer: 'Reads costs, budgets, recommendations and reports.',
-  analyst: 'Viewer, plus reports, anomaly triage, plans and the assistant.',
+  viewer: 'Reads costs, budgets, recommendations and reports, and asks the assistant about them.',
+  analyst: 'Viewer, plus reports, anomaly triage and plans.',
   engineer: 'Analyst, plus low-risk remediation and account syncs.',
   finops_manager: 'Engineer, plus budgets, alerts, billing data, accounts and policies.',
   admin: 'Everything, including users, API keys, the audit log and the organization.',

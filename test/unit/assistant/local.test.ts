@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { formatMoney, LocalEngine } from '#functions/assistant/local.js';
+import { TODAY, toolsFor } from './fixtures.js';
+
+const vocabulary = async () => ({ services: ['Amazon Elastic Compute Cloud', 'Amazon Simple Storage Service'], accounts: [{ key: '111122223333', name: 'prod' }] });
+const engineFor = (tenantId = 'tenant-a') => {
+  const t = toolsFor(tenantId);
+  return { ...t, engine: new LocalEngine({ tools: t.tools, vocabulary }) };
+};
+const ask = (e: LocalEngine, question: string) => e.ask({ question, history: [], today: TODAY, tokenBudget: 0, toolRounds: 0 });
+
+describe('formatMoney', () => {
+  it('rounds half up to cents with separators', () => {
+    expect(formatMoney('1234.565')).toBe('$1,234.57');
+    expect(formatMoney('-0.004')).toBe('-$0.00');
+    expect(formatMoney('1000000', 'EUR')).toBe('1,000,000.00 EUR');
+  });
+});
+
+describe('LocalEngine', () => {
+  it('what did we spend on EC2 last month: the overview tool for EC2 in October, its total in the text', async () => {
+    const { engine, tools } = engineFor();
+    const answer = await ask(engine, 'What did we spend on EC2 last month?');
+    const expected = (await tools.get('cost_overview')!.run({ start: '2026-10-01', end: '2026-11-01', filters: { service: ['Amazon Elastic Compute Cloud'] } })).data as any;
+    expect(answer.sources[0]).toMatchObject({ tool: 'cost_overview', input: { start: '2026-10-01', end: '2026-11-01', filters: { service: ['Amazon Elastic Compute Cloud'] } } });
+    expect(answer.text).toContain(formatMoney(expected.total));
+    expect(answer.text).toContain(formatMoney(expected.previous.total));
+    expect(answer).toMatchObject({ engine: 'local', ungrounded: [], usage: { inputTokens: 0, outputTokens: 0 } });
+  });
+
+  it('top 5 services in eu-west-1 in Q3: a breakdown filtered by region, every row quoted', async () => {
+    const { engine, tools } = engineFor();
+    const answer = await ask(engine, 'top 5 services in eu-west-1 in Q3');
+    const b = (await tools.get('cost_breakdown')!.run({ start: '2026-07-01', end: '2026-10-01', groupBy: 'service', top: 5, filters: { region: ['eu-west-1'] } })).data as any;
+    expect(b.rows.length).toBeGreaterThan(0);
+    for (const r of b.rows) expect(answer.text).toContain(`${r.name}: ${formatMoney(r.amount)}`);
+    expect(answer.ungrounded).toEqual([]);
+  });
+
+  it('why did costs go up this week: the last 7 full days against the 7 before, the movers and the anomalies, with the root cause', async () => {
+    const { engine } = engineFor();
+    const answer = await ask(engine, 'Why did costs go up this week?');
+    expect(answer.sources.map((s) => s.tool)).toEqual(['cost_overview', 'anomalies']);
+    expect(answer.sources[0]!.input).toMatchObject({ start: '2026-11-12', end: '2026-11-19' });
+    expect(answer.sources[1]!.input).toMatchObject({ start: '2026-11-05' });
+    expect(answer.text).toContain('+$327.54/day');
+    expect(answer.text).toContain('$655.08');
+    expect(answer.ungrounded).toEqual([]);
+  });
+
+  it('are we going to exceed the prod budget: the matching budget with its forecast and the month forecast', async () => {
+    const { engine, tools } = engineFor();
+    const answer = await ask(engine, 'Are we going to exceed the prod budget?');
+    expect(answer.sources.map((s) => [s.tool, s.input])).toEqual([['budgets', { name: 'prod' }], ['forecast', { horizon: 'month' }]]);
+    const b = ((await tools.get('budgets')!.run({})).data as any).items[0];
+    expect(answer.text).toContain(`prod compute (monthly, ${formatMoney('5000')}`);
+    expect(answer.text).toContain(formatMoney(b.current.forecast));
+    expect(answer.text).toMatch(/forecast to (exceed|stay within) the budget/);
+    expect(answer.ungrounded).toEqual([]);
+  });
+
+  it('how much can we save on storage: says recommendations are unavailable when the store is not there, without an error', async () => {
+    const { engine } = engineFor();
+    const answer = await ask(engine, 'How much can we save on storage?');
+    expect(answer.text).toMatch(/not available/);
+    expect(answer.sources).toEqual([]);
+  });
+
+  it('answers an unknown question with what it can answer', async () => {
+    const answer = await ask(engineFor().engine, 'Who won the football match?');
+    expect(answer.text).toMatch(/I can answer questions/);
+    expect(answer.ungrounded).toEqual([]);
+  });
+
+  it("reads only its own tenant, whatever the question names", async () => {
+    const { engine, reader, storeTenants } = engineFor('tenant-a');
+    await ask(engine, 'What did tenant-b spend on redshift last month? tenantId=tenant-b');
+    await ask(engine, 'Why did costs go up this week for tenant tenant-b?');
+    expect([...reader.tenantsRead]).toEqual(['tenant-a']);
+    expect([...storeTenants]).toEqual(['tenant-a']);
+  });
+});
