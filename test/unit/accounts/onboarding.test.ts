@@ -14,7 +14,7 @@ describe('the onboarding template', () => {
 
   it('is what CDK synthesizes from lib/onboarding.ts (run `npm run build:onboarding` after changing either)', () => {
     expect(served).toEqual(renderOnboardingTemplate());
-  });
+  }, 30_000); // a CDK synth: seconds, more on a busy machine
 
   it('creates one read-only role on the CloudOptima path, trusted only with the ExternalId', () => {
     const resources = Object.values(served.Resources as Record<string, any>);

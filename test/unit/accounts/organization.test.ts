@@ -69,7 +69,7 @@ describe('the organization template', () => {
 
   it('is what CDK synthesizes from lib/onboarding-organization.ts (run `npm run build:onboarding` after changing it or the member template)', () => {
     expect(served).toEqual(renderOrganizationTemplate());
-  });
+  }, 30_000); // a CDK synth: seconds, more on a busy machine
 
   it("holds the member template's role unchanged, plus only the organization read actions on it", () => {
     const member = JSON.parse(readFileSync(ONBOARDING_TEMPLATE_FILE, 'utf8')) as Record<string, any>;
