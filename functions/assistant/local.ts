@@ -108,20 +108,17 @@ export class LocalEngine {
         break;
       }
       case 'compare': {
-        const [a, b] = entities.periods.length >= 2 ? [entities.periods[0]!, entities.periods[1]!] : [period ?? thisMonth(input.today), null];
-        if (b) {
-          const [x, y] = [await call('cost_overview', { ...periodParams(a), filters }), await call('cost_overview', { ...periodParams(b), filters })];
-          if (x && y) {
-            lines.push(`${cap(a.label)}${scope} (${range(x.start, x.end)}): ${formatMoney(x.total, x.currency)}.`);
-            lines.push(`${cap(b.label)}${scope} (${range(y.start, y.end)}): ${formatMoney(y.total, y.currency)}.`);
-          }
-        } else {
-          const o = await call('cost_overview', { ...periodParams(a), filters });
-          if (o) {
-            lines.push(`${cap(a.label)}${scope} (${range(o.start, o.end)}): ${formatMoney(o.total, o.currency)}.`);
-            lines.push(changeLine(o));
-            if (o.topMovers.length) lines.push(moversLine(o));
-          }
+        // Two periods named: those, earlier first; one: it against the same number of days before it.
+        const named = [...entities.periods].slice(0, 2).sort((x, y) => (x.start < y.start ? -1 : 1));
+        const b = named.at(-1) ?? period ?? thisMonth(input.today);
+        const a = named.length >= 2 ? named[0]! : { start: addDays(b.start, -(dayCount(b) || 1)), end: b.start, label: 'the period before' };
+        const c = await call('compare_periods', { a: { start: a.start, end: a.end }, b: { start: b.start, end: b.end }, filters });
+        if (c) {
+          lines.push(`${cap(a.label)}${scope} (${range(c.a.start, c.a.end)}): ${formatMoney(c.a.total, c.currency)}.`);
+          lines.push(`${cap(b.label)}${scope} (${range(c.b.start, c.b.end)}): ${formatMoney(c.b.total, c.currency)}.`);
+          lines.push(`${cap(b.label)} is ${up(c.change.amount)} ${formatMoney(abs(c.change.amount), c.currency)}${c.change.percent !== null ? ` (${pct(abs(c.change.percent))})` : ''} on ${a.label}.`);
+          const moved = c.movers.filter((m: Data) => parseDecimal(m.change) !== 0n).slice(0, 3);
+          if (moved.length) lines.push(`Biggest changes: ${moved.map((m: Data) => `${m.name} ${parseDecimal(m.change) >= 0n ? '+' : '-'}${formatMoney(abs(m.change), c.currency)} (${formatMoney(m.a, c.currency)} to ${formatMoney(m.b, c.currency)})`).join('; ')}.`);
         }
         break;
       }
@@ -222,7 +219,7 @@ function filtersOf(e: Entities): Record<string, unknown> | undefined {
 
 function describeScope(e: Entities, vocab: Vocabulary): string {
   const parts: string[] = [];
-  if (e.services.length) parts.push(`on ${e.services.join(' and ')}`);
+  if (e.services.length) parts.push(`on ${e.services.length > 2 ? `${e.services.slice(0, -1).join(', ')} and ${e.services.at(-1)}` : e.services.join(' and ')}`);
   if (e.accounts.length) parts.push(`in account ${e.accounts.map((a) => vocab.accounts.find((x) => x.key === a)?.name ?? a).join(' or ')}`);
   if (e.regions.length) parts.push(`in ${e.regions.join(' or ')}`);
   for (const [k, v] of Object.entries(e.tags)) parts.push(`tagged ${k}=${v.join(' or ')}`);
@@ -250,5 +247,6 @@ const lastMonth = (today: string): Period => {
   const p = prev.toISOString().slice(0, 7);
   return { start: `${p}-01`, end: `${month}-01`, label: 'last month' };
 };
+const dayCount = (p: Period) => Math.round((Date.parse(p.end) - Date.parse(p.start)) / 86_400_000);
 const thisMonth = (today: string): Period => ({ start: `${today.slice(0, 7)}-01`, end: addDays(today, 1), label: 'this month' });
 const lastSevenDays = (today: string): Period => ({ start: addDays(today, -7), end: today, label: 'the last 7 days' });

@@ -5,6 +5,7 @@
 export const ASSISTANT_TOOL_NAMES = [
   'cost_overview',
   'cost_breakdown',
+  'compare_periods',
   'top_resources',
   'anomalies',
   'forecast',

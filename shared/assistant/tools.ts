@@ -8,9 +8,10 @@ import { anomalyQuery, forecastQuery } from '../contracts/analysis.js';
 import { breakdownQuery, overviewQuery, topResourcesQuery } from '../contracts/costs.js';
 import { recommendationQuery } from '../contracts/recommendations.js';
 import { DIMENSIONS } from '../costs/rollups.js';
-import type { CostQueries } from '../costs/query.js';
+import { percent, type CostQueries } from '../costs/query.js';
 import { queryFingerprint } from '../db/cursor.js';
 import { isDomainError } from '../errors.js';
+import { formatDecimal, parseDecimal } from '../money.js';
 import { CATEGORIES, RECOMMENDATION_STATUSES } from '../recommendations/model.js';
 import type { RecommendationStore } from '../recommendations/store.js';
 import { formatUsd } from '../recommendations/store.js';
@@ -101,6 +102,7 @@ function checked<T>(own: z.ZodType<T>, input: unknown): T {
 }
 
 const money = (amount: string, currency: string) => `${amount} ${currency}`;
+const abs = (v: bigint) => (v < 0n ? -v : v);
 
 export function assistantTools(deps: ToolDeps): Map<AssistantToolName, AssistantTool> {
   const { tenantId, today, queries } = deps;
@@ -163,6 +165,51 @@ export function assistantTools(deps: ToolDeps): Map<AssistantToolName, Assistant
       for (const r of b.rows) values[`${r.name}`] = r.amount;
       if (b.other) values.other = b.other.amount;
       return { data, summary: `${money(b.total, b.currency)} by ${b.groupBy} from ${b.start} to ${b.end}: ${b.rows.length} rows${b.other ? ` and ${b.other.count} more` : ''}`, values };
+    },
+  });
+
+  const period = z.object({ start: day, end: day.describe('Exclusive') });
+  const compareInput = z.object({
+    a: period.describe('The earlier period'),
+    b: period.describe('The later period'),
+    metric: rangeInput.metric,
+    currency: rangeInput.currency,
+    filters: filtersInput,
+  });
+  tools.push({
+    name: 'compare_periods',
+    description: 'Compares the cost of two date ranges exactly: each total, the change (b - a, amount and percent) and the services (or, with a tag filter, tag values) that changed most.',
+    input: compareInput,
+    async run(raw) {
+      const input = checked(compareInput, raw);
+      // The same grouping the filters allow: tag spend is stored per tag value, not per service.
+      const tag = Object.keys(input.filters?.tags ?? {})[0];
+      const groupBy = tag ? `tag:${tag}` : 'service';
+      const [x, y] = await Promise.all(
+        [input.a, input.b].map((p) => queries.breakdown(parseWith(breakdownQuery, queryOf({ ...input, ...p, groupBy, top: MAX_ROWS }, ['start', 'end', 'metric', 'currency', 'groupBy', 'top'])), today)),
+      );
+      const currency = input.currency ?? y!.currency;
+      const amounts = (b: typeof x) => new Map([...b!.rows.map((r) => [r.name, parseDecimal(r.amount)] as const), ...(b!.other ? [['(other)', parseDecimal(b!.other.amount)] as const] : [])]);
+      const [ax, bx] = [amounts(x), amounts(y)];
+      const [totalA, totalB] = [parseDecimal(x!.total), parseDecimal(y!.total)];
+      const movers = [...new Set([...ax.keys(), ...bx.keys()])]
+        .map((name) => ({ name, a: ax.get(name) ?? 0n, b: bx.get(name) ?? 0n }))
+        .map((m) => ({ ...m, delta: m.b - m.a }))
+        .sort((m, n) => (abs(n.delta) > abs(m.delta) ? 1 : abs(n.delta) < abs(m.delta) ? -1 : m.name < n.name ? -1 : 1))
+        .slice(0, 5)
+        .map((m) => ({ name: m.name, a: formatDecimal(m.a), b: formatDecimal(m.b), change: formatDecimal(m.delta), percent: percent(m.delta, m.a) }));
+      const data = {
+        currency,
+        groupBy,
+        a: { start: x!.start, end: x!.end, total: x!.total },
+        b: { start: y!.start, end: y!.end, total: y!.total },
+        change: { amount: formatDecimal(totalB - totalA), percent: percent(totalB - totalA, totalA) },
+        movers,
+      };
+      const values: Record<string, string> = { 'a.total': data.a.total, 'b.total': data.b.total, 'change.amount': data.change.amount };
+      if (data.change.percent !== null) values['change.percent'] = data.change.percent;
+      for (const m of movers) values[`mover.${m.name}.change`] = m.change;
+      return { data, summary: `${money(data.a.total, currency)} (${data.a.start} to ${data.a.end}) against ${money(data.b.total, currency)} (${data.b.start} to ${data.b.end})`, values };
     },
   });
 

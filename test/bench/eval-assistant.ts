@@ -1,5 +1,6 @@
 import { formatMoney } from '../../functions/assistant/local.js';
 import { startPlatform } from '../../local/platform.js';
+import { formatDecimal, parseDecimal } from '../../shared/money.js';
 
 /**
  * The local assistant engine's accuracy on the demo tenant (issue 9): questions people ask, each
@@ -127,6 +128,25 @@ for (const [question, period, filters] of scoped) {
   // Tag spend is answered by the breakdown by that tag (the overview ranks services, which tag rollups do not hold).
   const tag = Object.keys(filters).find((k) => k.startsWith('tag:'));
   cases.push({ question, expected: async () => [money((tag ? await breakdown(P[period]!, tag, 10, filters) : await overview(P[period]!, filters)).total)] });
+}
+// Comparisons: both totals and the exact change, worked out here from the two overviews.
+const diff = (a: string, b: string) => {
+  const d = parseDecimal(b) - parseDecimal(a);
+  return money(formatDecimal(d < 0n ? -d : d));
+};
+const comparisons: Array<[string, { start: string; end: string }, { start: string; end: string }, Record<string, string>]> = [
+  [`Compare ${monthName(-1)} vs ${monthName(-2)}`, P[`in ${monthName(-2)}`]!, P['last month']!, {}],
+  [`How did EC2 spend in ${monthName(-1)} compare to ${monthName(-2)}?`, P[`in ${monthName(-2)}`]!, P['last month']!, { service: 'Amazon Elastic Compute Cloud' }],
+  ['How did spend in eu-west-1 change last month?', { start: iso(new Date(Date.parse(P['last month']!.start) - (Date.parse(P['last month']!.end) - Date.parse(P['last month']!.start)))), end: P['last month']!.start }, P['last month']!, { region: 'eu-west-1' }],
+];
+for (const [question, a, b, filters] of comparisons) {
+  cases.push({
+    question,
+    expected: async () => {
+      const [x, y] = [await overview(a, filters), await overview(b, filters)];
+      return [money(x.total), money(y.total), diff(x.total, y.total)];
+    },
+  });
 }
 // Resources.
 cases.push({

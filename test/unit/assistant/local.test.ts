@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatMoney, LocalEngine } from '#functions/assistant/local.js';
+import { text, units } from '../costs/helpers.js';
 import { TODAY, toolsFor } from './fixtures.js';
 
 const vocabulary = async () => ({ services: ['Amazon Elastic Compute Cloud', 'Amazon Simple Storage Service'], accounts: [{ key: '111122223333', name: 'prod' }] });
@@ -56,6 +57,19 @@ describe('LocalEngine', () => {
     expect(answer.text).toContain(`prod compute (monthly, ${formatMoney('5000')}`);
     expect(answer.text).toContain(formatMoney(b.current.forecast));
     expect(answer.text).toMatch(/forecast to (exceed|stay within) the budget/);
+    expect(answer.ungrounded).toEqual([]);
+  });
+
+  it('compare september vs october: both totals and the exact change from the compare tool', async () => {
+    const { engine, tools } = engineFor();
+    const answer = await ask(engine, 'Compare October vs September');
+    expect(answer.sources.map((s) => [s.tool, s.input])).toEqual([['compare_periods', { a: { start: '2026-09-01', end: '2026-10-01' }, b: { start: '2026-10-01', end: '2026-11-01' } }]]);
+    const total = async (start: string, end: string) => units(((await tools.get('cost_overview')!.run({ start, end })).data as any).total);
+    const [sep, oct] = [await total('2026-09-01', '2026-10-01'), await total('2026-10-01', '2026-11-01')];
+    expect(answer.text).toContain(formatMoney(text(sep)));
+    expect(answer.text).toContain(formatMoney(text(oct)));
+    const delta = oct - sep;
+    expect(answer.text).toContain(`2026-10 is ${delta >= 0n ? 'up' : 'down'} ${formatMoney(text(delta < 0n ? -delta : delta))}`);
     expect(answer.ungrounded).toEqual([]);
   });
 
