@@ -5,6 +5,7 @@ import type { AssistantToolName } from '#shared/assistant/constants.js';
 import { checkGrounding, flagUngrounded } from '#shared/assistant/grounding.js';
 import type { Answer, AskInput, Source } from '#shared/assistant/model.js';
 import { runTool, type AssistantTool } from '#shared/assistant/tools.js';
+import { Unavailable } from '#shared/errors.js';
 
 /**
  * The Bedrock engine: the Converse API with tool use. The model asks for tools, we run them for
@@ -40,6 +41,15 @@ export function toolSpecs(tools: ReadonlyMap<AssistantToolName, AssistantTool>):
   }));
 }
 
+/** A Bedrock failure (throttled, model not ready, access denied) is a 503 to the caller: retryable, never a 500. */
+async function send(client: BedrockRuntimeClient, command: ConverseCommand) {
+  try {
+    return await client.send(command);
+  } catch (error) {
+    throw new Unavailable(`The assistant's model could not answer (${(error as Error).name}); try again later.`);
+  }
+}
+
 export class BedrockEngine {
   constructor(private readonly options: BedrockEngineOptions) {}
 
@@ -59,7 +69,8 @@ export class BedrockEngine {
     for (let round = 0; round <= input.toolRounds; round++) {
       const left = input.tokenBudget - usage.inputTokens - usage.outputTokens;
       if (left <= 0) break;
-      const out = await client.send(
+      const out = await send(
+        client,
         new ConverseCommand({
           modelId,
           system: [{ text: SYSTEM_PROMPT }],
@@ -83,7 +94,7 @@ export class BedrockEngine {
       const replies: ContentBlock[] = [];
       for (const call of calls) {
         const outcome = await runTool(tools, call.name ?? '', call.input);
-        sources.push(outcome.source);
+        if (outcome.source) sources.push(outcome.source);
         results.push(outcome.data);
         // Data, never instructions: the result goes back as JSON, not as text the model could read as a prompt.
         const payload: ToolResultContentBlock[] = [{ json: { data: outcome.data } as never }];

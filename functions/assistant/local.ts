@@ -57,7 +57,7 @@ export class LocalEngine {
     const call = async (name: AssistantToolName, params: Record<string, unknown>): Promise<Data | null> => {
       if (!this.deps.tools.has(name)) return null;
       const outcome = await runTool(this.deps.tools, name, params);
-      sources.push(outcome.source);
+      if (outcome.source) sources.push(outcome.source);
       results.push(outcome.data);
       return outcome.ok ? (outcome.data as Data) : null;
     };

@@ -387,7 +387,8 @@ export function assistantTools(deps: ToolDeps): Map<AssistantToolName, Assistant
 }
 
 export interface ToolOutcome {
-  source: Source;
+  /** Null when no such tool exists: nothing ran, so there is no source to show. */
+  source: Source | null;
   /** The result (or `{ error }`) as the engine passes it on. */
   data: unknown;
   ok: boolean;
@@ -399,7 +400,7 @@ export async function runTool(tools: ReadonlyMap<AssistantToolName, AssistantToo
   const tool = tools.get(name as AssistantToolName);
   if (!tool) {
     const error = `unknown tool "${String(name).slice(0, 64)}"; the tools are ${[...tools.keys()].join(', ')}`;
-    return { ok: false, data: { error }, source: { tool: [...tools.keys()][0]!, input: { requested: String(name).slice(0, 64) }, summary: 'unknown tool', values: {}, error } };
+    return { ok: false, data: { error }, source: null };
   }
   // What the tool really ran with: its own fields only (a tenant or any other extra field is dropped).
   const own = tool.input instanceof z.ZodObject ? Object.fromEntries(Object.entries(shown).filter(([k]) => k in (tool.input as z.ZodObject).shape)) : {};

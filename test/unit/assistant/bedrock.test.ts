@@ -75,7 +75,9 @@ describe('BedrockEngine', () => {
     expect(first.status).toBe('error');
     expect(JSON.stringify(first.content)).toMatch(/days/);
     expect(resultsSent(2)[0]!.status).toBe('error');
-    expect(answer.sources.map((s) => s.error !== null)).toEqual([true, true]);
+    // The unknown tool ran nothing: it is no source; the forecast failed and says why.
+    expect(answer.sources.map((s) => [s.tool, s.error !== null])).toEqual([['forecast', true]]);
+    expect(answer.sources[0]!.error).toMatch(/days/);
     expect(answer.text).toBe('I could not compute the forecast.');
   });
 
@@ -139,6 +141,12 @@ describe('BedrockEngine', () => {
     expect(attacked.answer.ungrounded).toEqual(['$999,999.99']);
     expect(attacked.answer.text).toBe('The total is $999,999.99 [unverified].');
     expect(clean.answer.ungrounded).toEqual([]);
+  });
+
+  it('turns a Bedrock failure into a retryable 503, never a 500', async () => {
+    const { tools } = toolsFor('tenant-a');
+    bedrock.on(ConverseCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(ask(engine(tools), 'hi')).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/ThrottlingException/) });
   });
 
   it('stops at the tool-round limit and the token budget', async () => {
