@@ -224,3 +224,31 @@ export function extract(question: string, today: string, vocab: Vocabulary): Ext
   else if (/\bspen[dt]|\bcost|\bbill|\bhow much|\bpa(?:y|id)\b|\bcharges?\b|\btotal\b/.test(q) || services.size > 0 || periods.length > 0) intent = 'spend';
   return { intent, entities };
 }
+
+/** "And S3?", "what about last week?": a short question that leans on the one before. */
+export const isFollowUp = (question: string): boolean =>
+  /^\s*(?:and|what about|how about|same for|also|then|now)\b/i.test(question) || question.trim().split(/\s+/).length <= 3;
+
+/**
+ * A follow-up keeps what it does not say from the question before: its intent (unless it asks
+ * something else explicitly), its periods, and each filter dimension it does not name itself.
+ */
+export function mergeFollowUp(previous: Extraction, current: Extraction): Extraction {
+  const p = previous.entities;
+  const c = current.entities;
+  const intent = current.intent === 'spend' || current.intent === 'help' ? (previous.intent === 'help' ? current.intent : previous.intent) : current.intent;
+  return {
+    intent,
+    entities: {
+      periods: c.periods.length ? c.periods : p.periods,
+      services: c.services.length ? c.services : p.services,
+      accounts: c.accounts.length ? c.accounts : p.accounts,
+      regions: c.regions.length ? c.regions : p.regions,
+      tags: Object.keys(c.tags).length ? c.tags : p.tags,
+      top: c.top ?? p.top,
+      groupBy: c.groupBy ?? p.groupBy,
+      category: c.category ?? p.category,
+      budgetName: c.budgetName ?? p.budgetName,
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { runTool, type AssistantTool } from '#shared/assistant/tools.js';
 import type { AssistantToolName } from '#shared/assistant/constants.js';
 import { addDays } from '#shared/costs/dates.js';
 import { parseDecimal } from '#shared/money.js';
-import { extract, type Entities, type Period, type Vocabulary } from './extract.js';
+import { extract, isFollowUp, mergeFollowUp, type Entities, type Period, type Vocabulary } from './extract.js';
 
 /**
  * The local engine: answers without a model, where Bedrock is not configured (locally, or a
@@ -51,7 +51,10 @@ export class LocalEngine {
 
   async ask(input: AskInput): Promise<Answer> {
     const vocab = await this.deps.vocabulary();
-    const { intent, entities } = extract(input.question, input.today, vocab);
+    let reading = extract(input.question, input.today, vocab);
+    const previous = input.history.at(-1);
+    if (previous && isFollowUp(input.question)) reading = mergeFollowUp(extract(previous.question, input.today, vocab), reading);
+    const { intent, entities } = reading;
     const sources: Source[] = [];
     const results: unknown[] = [];
     const call = async (name: AssistantToolName, params: Record<string, unknown>): Promise<Data | null> => {

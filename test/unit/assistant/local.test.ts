@@ -80,6 +80,18 @@ describe('LocalEngine', () => {
     expect(answer.sources).toEqual([]);
   });
 
+  it('reads a follow-up with the question before: "and S3?" keeps the period, "what about in Q3?" keeps the service', async () => {
+    const { engine } = engineFor();
+    const first = 'What did we spend on EC2 in eu-west-1 last month?';
+    const s3 = await engine.ask({ question: 'And S3?', history: [{ question: first, text: '...' }], today: TODAY, tokenBudget: 0, toolRounds: 0 });
+    expect(s3.sources[0]).toMatchObject({ tool: 'cost_overview', input: { start: '2026-10-01', end: '2026-11-01', filters: { service: ['Amazon Simple Storage Service'], region: ['eu-west-1'] } } });
+    const q3 = await engine.ask({ question: 'What about in Q3?', history: [{ question: first, text: '...' }], today: TODAY, tokenBudget: 0, toolRounds: 0 });
+    expect(q3.sources[0]).toMatchObject({ tool: 'cost_overview', input: { start: '2026-07-01', end: '2026-10-01', filters: { service: ['Amazon Elastic Compute Cloud'] } } });
+    // A full question stands on its own.
+    const own = await engine.ask({ question: 'How much did we spend this month?', history: [{ question: first, text: '...' }], today: TODAY, tokenBudget: 0, toolRounds: 0 });
+    expect(own.sources[0]!.input).toEqual({ start: '2026-11-01', end: '2026-11-20' });
+  });
+
   it('answers an unknown question with what it can answer', async () => {
     const answer = await ask(engineFor().engine, 'Who won the football match?');
     expect(answer.text).toMatch(/I can answer questions/);
