@@ -13,7 +13,7 @@ function flag(value: unknown, fallback: boolean): boolean {
  * runs it for the CLI; the infra tests build the very same app.
  *
  * Context: `protectData` (default true), `threatProtection` (default false), `alarmEmail`,
- * `consoleDomain` with `consoleCertificateArn`.
+ * `consoleDomain` with `consoleCertificateArn`, `assistantModelId` (the assistant's Bedrock model).
  */
 export function cloudOptimaApp(props: AppProps = {}): { app: App; stack: CloudOptimaStack } {
   const app = new App(props);
@@ -22,12 +22,14 @@ export function cloudOptimaApp(props: AppProps = {}): { app: App; stack: CloudOp
   const consoleCertificateArn = context('consoleCertificateArn');
   const alarmEmail = context('alarmEmail');
   const onboardingTemplateUrl = context('onboardingTemplateUrl');
+  const assistantModelId = context('assistantModelId');
 
   const stack = new CloudOptimaStack(app, 'CloudOptima', {
     protectData: flag(context('protectData'), true),
     threatProtection: flag(context('threatProtection'), false),
     ...(typeof alarmEmail === 'string' ? { alarmEmail } : {}),
     ...(typeof onboardingTemplateUrl === 'string' ? { onboardingTemplateUrl } : {}),
+    ...(typeof assistantModelId === 'string' && assistantModelId ? { assistantModelId } : {}),
     ...(typeof consoleDomain === 'string' && typeof consoleCertificateArn === 'string'
       ? { consoleDomain: { domainName: consoleDomain, certificateArn: consoleCertificateArn } }
       : {}),

@@ -86,6 +86,11 @@ export interface FunctionAccess {
    * any account), only with an ExternalId; the function gets PLATFORM_ACCOUNT_ID.
    */
   customerRoles?: boolean;
+  /**
+   * bedrock:InvokeModel on the assistant's model only, when the stack is given one (context
+   * assistantModelId); the function then gets ASSISTANT_MODEL_ID. Without one it gets nothing.
+   */
+  bedrock?: boolean;
 }
 
 /** The roles the onboarding template creates in customers' accounts (shared/accounts/permissions.ts ROLE_PATH). */
@@ -176,9 +181,9 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   // Recommendations (list, lifecycle, settings with a synchronous re-analysis) and resources: the
   // tenant's recommendations, inventory and rollups.
   recommendations: { tenantData: true, cursorSecret: true },
-  // The assistant reads the tenant's costs, anomalies, budgets and recommendations and keeps its conversations.
-  // Bedrock (bedrock:InvokeModel) is granted when a model is configured: not yet (the local engine answers).
-  assistant: { tenantData: true, cursorSecret: true },
+  // The assistant reads the tenant's costs, anomalies, budgets and recommendations and keeps its
+  // conversations; with a model configured it calls Bedrock (without one the local engine answers).
+  assistant: { tenantData: true, cursorSecret: true, bedrock: true },
   // The smoke workflow's task doubles and sums numbers: no data at all.
   smoke: {},
   // The ingestion workflow's task: streams the uploads, writes and removes its partial aggregates

@@ -31,6 +31,8 @@ export interface FunctionsProps {
   onboardingTemplateUrl?: string;
   /** The same for the organization template. */
   organizationTemplateUrl?: string;
+  /** The assistant's Bedrock model or inference profile id; unset: the local engine answers. */
+  assistantModelId?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export class Functions extends Construct {
   private readonly roles: Readonly<Record<FunctionName, iam.Role>>;
   private workflowsConnected = false;
 
-  constructor(scope: Construct, id: string, { data, auth, storage, consoleOrigin, onboardingTemplateUrl, organizationTemplateUrl }: FunctionsProps) {
+  constructor(scope: Construct, id: string, { data, auth, storage, consoleOrigin, onboardingTemplateUrl, organizationTemplateUrl, assistantModelId }: FunctionsProps) {
     super(scope, id);
     const names = functionNames();
 
@@ -92,7 +94,12 @@ export class Functions extends Construct {
             ...(name === 'accounts' && organizationTemplateUrl ? { ORGANIZATION_TEMPLATE_URL: organizationTemplateUrl } : {}),
           }
         : {};
-      return { ...base, ...customer, ...(access.objects ? { OBJECTS_BUCKET: storage.bucket.bucketName } : {}) };
+      return {
+        ...base,
+        ...customer,
+        ...(access.objects ? { OBJECTS_BUCKET: storage.bucket.bucketName } : {}),
+        ...(access.bedrock && assistantModelId ? { ASSISTANT_MODEL_ID: assistantModelId } : {}),
+      };
     };
 
     const byName = {} as Record<FunctionName, lambda.Function>;
@@ -122,6 +129,7 @@ export class Functions extends Construct {
         },
       });
       grantAccess(name, role, data, auth, storage);
+      if (FUNCTION_ACCESS[name].bedrock && assistantModelId) grantBedrock(name, role, assistantModelId);
       acknowledge(
         role,
         'AwsSolutions-IAM5[Resource::*]',
@@ -175,6 +183,30 @@ function bundleDir(name: FunctionName): string {
     throw new Error(`${BUNDLE_DIR}/${name}/index.mjs is missing: run \`npm run bundle\` first (\`npm run synth\` does)`);
   }
   return dir;
+}
+
+/**
+ * bedrock:InvokeModel on the one model: the foundation model, or an inference profile of this
+ * account and the foundation model it routes to. A cross-region profile (`us.`, `eu.`, `apac.`,
+ * `global.` ids) sends requests to that model in other regions, so its foundation-model ARN has a
+ * region wildcard, still limited to the one model.
+ */
+function grantBedrock(name: FunctionName, role: iam.Role, modelId: string): void {
+  const { partition, region, account } = Stack.of(role);
+  const profile = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/.exec(modelId);
+  const model = profile ? profile[2]! : modelId;
+  const resources = profile
+    ? [`arn:${partition}:bedrock:${region}:${account}:inference-profile/${modelId}`, `arn:${partition}:bedrock:*::foundation-model/${model}`]
+    : [`arn:${partition}:bedrock:${region}::foundation-model/${model}`];
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources }));
+  if (profile) {
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${model}]`,
+      `The ${name} function calls Bedrock through the cross-region inference profile ${modelId}, which routes each request to ${model} in one of the profile's regions: ` +
+        'the region is a wildcard, the model is the one configured.',
+    );
+  }
 }
 
 /** Turns the function's row of FUNCTION_ACCESS into IAM statements on its role. */

@@ -34,6 +34,8 @@ export interface CloudOptimaStackProps extends StackProps {
    * which the API's one-click quick-create links name.
    */
   onboardingTemplateUrl?: string;
+  /** The assistant's Amazon Bedrock model or inference profile id (Converse with tool use). Default none: the local engine answers. */
+  assistantModelId?: string;
 }
 
 /**
@@ -92,6 +94,7 @@ export class CloudOptimaStack extends Stack {
       // The templates this stack publishes, unless the operator publishes its own (context onboardingTemplateUrl).
       onboardingTemplateUrl: props.onboardingTemplateUrl ?? this.onboardingTemplates.memberTemplateUrl,
       organizationTemplateUrl: this.onboardingTemplates.organizationTemplateUrl,
+      ...(props.assistantModelId ? { assistantModelId: props.assistantModelId } : {}),
     });
     this.api = api = new Api(this, 'Api', { functions: this.functions, consoleOrigin: this.console.origin });
     this.console.publish({
