@@ -154,10 +154,9 @@ export class ConversationStore {
       });
   }
 
-  /** Deletes the conversation, then its messages (a retry finishes what a failure left). */
+  /** Deletes the messages, then the conversation: a retry after a failure still finds it and finishes. */
   async delete(tenantId: string, ownerId: string, id: string): Promise<void> {
     await this.get(tenantId, ownerId, id);
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.assistantConversation(tenantId, ownerKeyOf(ownerId), id) }));
     const { pk, skPrefix } = keys.assistantMessagesOf(tenantId, id);
     let start: Record<string, unknown> | undefined;
     do {
@@ -173,13 +172,17 @@ export class ConversationStore {
       const items = out.Items ?? [];
       for (let i = 0; i < items.length; i += 25) {
         let requests: Record<string, unknown>[] | undefined = items.slice(i, i + 25).map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } }));
-        for (let attempt = 0; requests && requests.length > 0 && attempt < 5; attempt++) {
+        for (let attempt = 0; requests && requests.length > 0; attempt++) {
+          // Throttled deletes come back unprocessed: retry with backoff, then fail (the conversation stays, so a retry finishes).
+          if (attempt === 5) throw new Error('could not delete the conversation\'s messages; try again');
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
           const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
           requests = res.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
         }
       }
       start = out.LastEvaluatedKey;
     } while (start);
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.assistantConversation(tenantId, ownerKeyOf(ownerId), id) }));
   }
 
   // ---- Usage and the monthly quota ----
