@@ -62,7 +62,7 @@ interface Impact {
 }
 interface Totals {
   currency: string;
-  open: { count: number; monthlySavings: string; annualSavings: string };
+  open: { count: number; monthlySavings: string; annualSavings: string; deduplicatedMonthlySavings: string; deduplicatedAnnualSavings: string };
   byCategory: Array<{ category: string; count: number; monthlySavings: string }>;
   byStatus: Array<{ status: string; count: number }>;
   realized: { applied: number; measured: number; realizedMonthlySavings: string; estimatedMonthlySavings: string };
@@ -159,8 +159,10 @@ describe('the recommendations list', () => {
     const totals = await api<Totals>(page, '/v1/recommendations/summary');
     expect(totals.open.count, 'the demo analysis finds recommendations for Demo Corp').toBeGreaterThan(0);
     await expect.poll(() => text(page, 'open-count'), { timeout: 10_000 }).toBe(String(totals.open.count));
-    expect(await text(page, 'open-monthly')).toBe(money(totals.open.monthlySavings, totals.currency));
-    expect(await text(page, 'open-annual')).toBe(money(totals.open.annualSavings, totals.currency));
+    // Potential savings count each resource once (alternatives on one resource are not added up).
+    expect(await text(page, 'open-monthly')).toBe(money(totals.open.deduplicatedMonthlySavings, totals.currency));
+    expect(await text(page, 'open-annual')).toBe(money(totals.open.deduplicatedAnnualSavings, totals.currency));
+    if (totals.open.deduplicatedMonthlySavings !== totals.open.monthlySavings) expect(await text(page, 'open-monthly-detail')).toContain(money(totals.open.monthlySavings, totals.currency));
     expect(await text(page, 'realized-monthly')).toBe(money(totals.realized.realizedMonthlySavings, totals.currency));
     // One bar per category with open savings, as the summary ranks them.
     await page.locator('[data-testid="savings-chart"] .recharts-bar-rectangle').first().waitFor();
@@ -191,6 +193,7 @@ describe('the recommendations list', () => {
 
     // Sorting by the savings column: smallest first, as the API sorts it.
     await page.getByLabel('Category', { exact: true }).selectOption('');
+    await expect.poll(() => new URL(page.url()).searchParams.get('category')).toBeNull();
     await page.getByRole('button', { name: /Savings \/ month/ }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('savings');
     const ascending = await firstPage(page, 'status=open&sort=savings');
@@ -484,7 +487,7 @@ describe('the dashboard', () => {
     await signIn(page, DEMO_USERS.finops_manager);
     await page.getByTestId('savings-total').waitFor({ timeout: 20_000 });
     const totals = await api<Totals>(page, '/v1/recommendations/summary');
-    expect(await text(page, 'savings-total')).toBe(money(totals.open.monthlySavings, totals.currency));
+    expect(await text(page, 'savings-total')).toBe(money(totals.open.deduplicatedMonthlySavings, totals.currency));
     expect(await text(page, 'savings-link')).toContain(String(totals.open.count));
     await page.getByTestId('savings-link').click();
     await page.waitForURL(/\/recommendations$/);

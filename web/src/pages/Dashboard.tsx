@@ -447,7 +447,7 @@ export function SavingsStat() {
     <Stat
       testId="stat-savings"
       label={label}
-      value={<span data-testid="savings-total">{formatMoney(open.monthlySavings, currency)}</span>}
+      value={<span data-testid="savings-total">{formatMoney(open.deduplicatedMonthlySavings, currency)}</span>}
       detail={
         <Link to="/recommendations" data-testid="savings-link">
           {open.count === 0 ? 'No open recommendations' : `${open.count} open ${open.count === 1 ? 'recommendation' : 'recommendations'}`}

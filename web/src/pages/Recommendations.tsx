@@ -41,8 +41,13 @@ export default function Recommendations() {
   const { query, items } = useRecommendationList(filter, problem === null);
   const accounts = useAccounts();
   const accountNames = new Map(accounts.items.map((a) => [a.id, a.name]));
-  const setFilter = (next: RecommendationFilter) => setSearch(writeRecommendationFilter(search, next), { replace: true });
-  const reset = () => setFilter({ status: 'open' });
+  // Changes apply to the address as it is when they happen (not as this render saw it: react-router's
+  // functional update hands the render's params), so two quick changes in a row both count.
+  const patch = (changes: Partial<RecommendationFilter>) => {
+    const now = new URLSearchParams(window.location.search);
+    setSearch(writeRecommendationFilter(now, { ...readRecommendationFilter(now).filter, ...changes }), { replace: true });
+  };
+  const reset = () => setSearch(writeRecommendationFilter(new URLSearchParams(window.location.search), { status: 'open' }), { replace: true });
   const filtered = hasRecommendationFilter(filter);
   const timeZone = useTimeZone();
 
@@ -64,10 +69,10 @@ export default function Recommendations() {
           </>
         }
       />
-      <TotalsView query={totals} onStatus={(status) => setFilter({ ...filter, status })} />
+      <TotalsView query={totals} onStatus={(status) => patch({ status })} />
 
       <Card>
-        <Filters filter={filter} onChange={setFilter} onReset={reset} accounts={accounts.items.map((a) => ({ id: a.id, name: a.name }))} />
+        <Filters filter={filter} onChange={patch} onReset={reset} accounts={accounts.items.map((a) => ({ id: a.id, name: a.name }))} />
       </Card>
       {problem ? (
         <Notice tone="bad">
@@ -107,7 +112,7 @@ export default function Recommendations() {
             items={items}
             accountNames={accountNames}
             sort={filter.sort ?? '-savings'}
-            onSort={(sort) => setFilter({ ...filter, sort })}
+            onSort={(sort) => patch({ sort })}
           />
           <div className="rec-list-footer">
             <span className="muted" data-testid="recommendations-count">
@@ -141,14 +146,20 @@ function TotalsView({ query, onStatus }: { query: ReturnType<typeof useRecommend
         <Stat
           testId="stat-monthly"
           label="Potential monthly savings"
-          value={<span data-testid="open-monthly">{formatMoney(t.open.monthlySavings, t.currency)}</span>}
-          detail="estimated, if every open recommendation is acted on"
+          value={<span data-testid="open-monthly">{formatMoney(t.open.deduplicatedMonthlySavings, t.currency)}</span>}
+          detail={
+            <span data-testid="open-monthly-detail" title="Stop, rightsize and migrate are alternatives for one resource: its cost is counted once, at the largest of its open recommendations.">
+              {t.open.deduplicatedMonthlySavings === t.open.monthlySavings
+                ? 'estimated, if every open recommendation is acted on'
+                : `each resource counted once (the list adds up to ${formatMoney(t.open.monthlySavings, t.currency)}: some are alternatives)`}
+            </span>
+          }
           tone="down"
         />
         <Stat
           testId="stat-annual"
           label="Potential annual savings"
-          value={<span data-testid="open-annual">{formatMoney(t.open.annualSavings, t.currency)}</span>}
+          value={<span data-testid="open-annual">{formatMoney(t.open.deduplicatedAnnualSavings, t.currency)}</span>}
           detail="12 × the monthly estimate"
         />
         <Stat
@@ -237,7 +248,7 @@ function Filters({
   accounts,
 }: {
   filter: RecommendationFilter;
-  onChange: (f: RecommendationFilter) => void;
+  onChange: (changes: Partial<RecommendationFilter>) => void;
   onReset: () => void;
   accounts: Array<{ id: string; name: string }>;
 }) {
@@ -248,17 +259,17 @@ function Filters({
   useEffect(() => {
     const value = minSavings.trim();
     if (value === (filter.minSavings ?? '')) return;
-    const timer = setTimeout(() => onChange({ ...filter, minSavings: value || undefined }), 400);
+    const timer = setTimeout(() => onChange({ minSavings: value || undefined }), 400);
     return () => clearTimeout(timer);
   });
   const accountOptions = accounts.some((a) => a.id === filter.account) || !filter.account ? accounts : [...accounts, { id: filter.account, name: filter.account }];
-  const select = <K extends keyof RecommendationFilter>(key: K, value: string) => onChange({ ...filter, [key]: value || undefined });
+  const select = <K extends keyof RecommendationFilter>(key: K, value: string) => onChange({ [key]: value || undefined });
 
   return (
     <div className="toolbar rec-filters" role="search" aria-label="Filter recommendations">
       <div className="field">
         <label htmlFor={`${id}-status`}>Status</label>
-        <select id={`${id}-status`} value={filter.status ?? ALL_STATUSES} onChange={(e) => onChange({ ...filter, status: e.target.value === ALL_STATUSES ? undefined : (e.target.value as RecommendationFilter['status']) })}>
+        <select id={`${id}-status`} value={filter.status ?? ALL_STATUSES} onChange={(e) => onChange({ status: e.target.value === ALL_STATUSES ? undefined : (e.target.value as RecommendationFilter['status']) })}>
           {RECOMMENDATION_STATUSES.map((s) => (
             <option key={s} value={s}>
               {STATUS_LABELS[s]}
@@ -332,13 +343,13 @@ function Filters({
           value={minSavings}
           onChange={(e) => setMinSavings(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') onChange({ ...filter, minSavings: minSavings.trim() || undefined });
+            if (e.key === 'Enter') onChange({ minSavings: minSavings.trim() || undefined });
           }}
         />
       </div>
       <div className="field">
         <label htmlFor={`${id}-sort`}>Sort</label>
-        <select id={`${id}-sort`} value={filter.sort ?? '-savings'} onChange={(e) => onChange({ ...filter, sort: e.target.value as RecommendationFilter['sort'] })}>
+        <select id={`${id}-sort`} value={filter.sort ?? '-savings'} onChange={(e) => onChange({ sort: e.target.value as RecommendationFilter['sort'] })}>
           {RECOMMENDATION_SORTS.map((s) => (
             <option key={s} value={s}>
               {SORT_LABELS[s]}
@@ -382,8 +393,7 @@ function RecommendationTable({
               </button>
             </th>
             <th scope="col">Risk · effort</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Status</th>
+            <th scope="col">Status · owner</th>
           </tr>
         </thead>
         <tbody>
@@ -403,11 +413,11 @@ function RecommendationTable({
                 </div>
                 {r.resourceName && r.resourceName !== r.resourceId ? <div className="rec-mono rec-sub muted">{r.resourceId}</div> : null}
               </td>
-              <td className="nowrap">
-                <div data-testid="rec-account">{accountNames.get(r.accountId) ?? r.accountId}</div>
-                <div className="muted rec-sub">
-                  {accountNames.has(r.accountId) ? <span className="rec-mono">{r.accountId} · </span> : null}
-                  <span data-testid="rec-region">{r.region}</span>
+              <td>
+                <div data-testid="rec-account" className="nowrap">{accountNames.get(r.accountId) ?? r.accountId}</div>
+                {accountNames.has(r.accountId) ? <div className="muted rec-mono">{r.accountId}</div> : null}
+                <div className="muted rec-sub nowrap" data-testid="rec-region">
+                  {r.region}
                 </div>
               </td>
               <td data-testid="rec-action">{ACTION_LABELS[r.actionType]}</td>
@@ -417,16 +427,24 @@ function RecommendationTable({
                   {formatPercent(r.estimatedSavingsPercentage)} of {formatMoney(r.currentMonthlyCost, r.currency)}
                 </div>
               </td>
-              <td className="rec-badges">
-                <RiskBadge risk={r.risk} />
-                <EffortBadge effort={r.implementationEffort} />
-              </td>
-              <td data-testid="rec-owner">
-                {r.owner ?? <span className="muted">—</span>}
-                {r.ownerSource === 'tag' ? <div className="muted rec-sub">from tag</div> : null}
-              </td>
               <td>
+                <div className="rec-badges">
+                  <RiskBadge risk={r.risk} />
+                  <EffortBadge effort={r.implementationEffort} />
+                </div>
+              </td>
+              <td className="rec-status-cell">
                 <StatusBadge status={r.status} />
+                <div className="rec-sub" data-testid="rec-owner" title={r.ownerSource === 'tag' ? "From the resource's owner tag" : undefined}>
+                  {r.owner ? (
+                    <>
+                      {r.owner}
+                      {r.ownerSource === 'tag' ? <span className="muted"> (tag)</span> : null}
+                    </>
+                  ) : (
+                    <span className="muted">No owner</span>
+                  )}
+                </div>
               </td>
             </tr>
           ))}

@@ -21,7 +21,12 @@ export default function Resources() {
   const accounts = useAccounts();
   const names = new Map(accounts.items.map((a) => [a.id, a.name]));
   const regions = [...new Set([...accounts.items.flatMap((a) => a.lastSync?.regions ?? []), ...(filter.region ? [filter.region] : [])])].sort();
-  const setFilter = (next: ResourceFilter) => setSearch(writeResourceFilter(search, next), { replace: true });
+  // Changes apply to the address as it is when they happen (not as this render saw it), so two
+  // quick changes in a row both count.
+  const setFilter = (changes: Partial<ResourceFilter>, replaceAll = false) => {
+    const now = new URLSearchParams(window.location.search);
+    setSearch(writeResourceFilter(now, replaceAll ? changes : { ...readResourceFilter(now).filter, ...changes }), { replace: true });
+  };
   const filtered = Object.values(filter).some(Boolean);
   const id = useId();
 
@@ -30,7 +35,7 @@ export default function Resources() {
   useEffect(() => setQ(filter.q ?? ''), [filter.q]);
   useEffect(() => {
     if (q.trim() === (filter.q ?? '')) return;
-    const timer = setTimeout(() => setFilter({ ...filter, q: q.trim() || undefined }), 350);
+    const timer = setTimeout(() => setFilter({ q: q.trim() || undefined }), 350);
     return () => clearTimeout(timer);
   });
 
@@ -48,7 +53,7 @@ export default function Resources() {
           </div>
           <div className="field">
             <label htmlFor={`${id}-type`}>Type</label>
-            <select id={`${id}-type`} value={filter.type ?? ''} onChange={(e) => setFilter({ ...filter, type: (e.target.value || undefined) as ResourceFilter['type'] })}>
+            <select id={`${id}-type`} value={filter.type ?? ''} onChange={(e) => setFilter({ type: (e.target.value || undefined) as ResourceFilter['type'] })}>
               <option value="">All types</option>
               {RESOURCE_TYPES.map((t) => (
                 <option key={t} value={t}>
@@ -59,7 +64,7 @@ export default function Resources() {
           </div>
           <div className="field">
             <label htmlFor={`${id}-account`}>Account</label>
-            <select id={`${id}-account`} value={filter.account ?? ''} onChange={(e) => setFilter({ ...filter, account: e.target.value || undefined })}>
+            <select id={`${id}-account`} value={filter.account ?? ''} onChange={(e) => setFilter({ account: e.target.value || undefined })}>
               <option value="">All accounts</option>
               {accounts.items.map((a) => (
                 <option key={a.id} value={a.id}>
@@ -71,7 +76,7 @@ export default function Resources() {
           </div>
           <div className="field">
             <label htmlFor={`${id}-region`}>Region</label>
-            <select id={`${id}-region`} value={filter.region ?? ''} onChange={(e) => setFilter({ ...filter, region: e.target.value || undefined })}>
+            <select id={`${id}-region`} value={filter.region ?? ''} onChange={(e) => setFilter({ region: e.target.value || undefined })}>
               <option value="">All regions</option>
               {regions.map((r) => (
                 <option key={r} value={r}>
@@ -81,7 +86,7 @@ export default function Resources() {
             </select>
           </div>
           {filtered ? (
-            <Button variant="ghost" onClick={() => setFilter({})}>
+            <Button variant="ghost" onClick={() => setFilter({}, true)}>
               Clear filters
             </Button>
           ) : null}
@@ -90,7 +95,7 @@ export default function Resources() {
       {problem ? (
         <Notice tone="bad">
           These filters cannot be used: {problem}{' '}
-          <Button variant="ghost" onClick={() => setFilter({})}>
+          <Button variant="ghost" onClick={() => setFilter({}, true)}>
             Clear filters
           </Button>
         </Notice>
@@ -106,7 +111,7 @@ export default function Resources() {
         <Card>
           <div data-testid="resources-empty">
             {filtered ? (
-              <EmptyState title="No resources match these filters" action={<Button onClick={() => setFilter({})}>Clear filters</Button>}>
+              <EmptyState title="No resources match these filters" action={<Button onClick={() => setFilter({}, true)}>Clear filters</Button>}>
                 Try another type, account, region or search.
               </EmptyState>
             ) : (
@@ -127,7 +132,7 @@ export default function Resources() {
                   <th scope="col">State</th>
                   <th scope="col">Size</th>
                   <th scope="col" className="num">
-                    Open recommendations
+                    Open<span className="visually-hidden"> recommendations</span>
                   </th>
                   <th scope="col" className="num">
                     Savings / month

@@ -137,7 +137,7 @@ function SettingsForm({ settings, rules }: { settings: Settings; rules: Rule[] }
                   error={errors[t.key]?.message}
                   hint={
                     <>
-                      {t.hint} {t.bytes && typeof value === 'number' && Number.isFinite(value) ? `= ${formatBytes(value)}. ` : ''}Default {t.bytes ? formatBytes(def) : def}.
+                      {t.hint} {t.bytes && typeof value === 'number' && Number.isFinite(value) ? `Now ${formatBytes(value)}; default` : 'Default'} {t.bytes ? formatBytes(def) : def}.
                     </>
                   }
                 >
@@ -187,9 +187,11 @@ function SettingsForm({ settings, rules }: { settings: Settings; rules: Rule[] }
                     </td>
                     <td>{CATEGORY_LABELS[r.category]}</td>
                     <td>{ACTION_LABELS[r.actionType]}</td>
-                    <td className="rec-badges">
-                      <RiskBadge risk={r.risk} />
-                      <EffortBadge effort={r.implementationEffort} />
+                    <td>
+                      <div className="rec-badges">
+                        <RiskBadge risk={r.risk} />
+                        <EffortBadge effort={r.implementationEffort} />
+                      </div>
                     </td>
                     <td className="rec-rule-method">{r.savingsMethod}</td>
                   </tr>
