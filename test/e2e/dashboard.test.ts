@@ -177,7 +177,6 @@ describe('the dashboard', () => {
     const freshness = await page.getByTestId('freshness').textContent();
     expect(freshness).toContain('Data updated');
     if (mtd.estimated) expect(freshness).toContain('Estimated');
-    expect(await page.getByTestId('stat-savings').textContent()).toContain('No recommendations yet');
     // Budgets: the demo's two, each with the status and spend GET /v1/budgets answers.
     const budgets = await apiGet<{ items: Array<{ id: string; name: string; amount: string; currency: string; current: { status: string; spent: string } }> }>(page, '/v1/budgets?limit=50');
     expect(budgets.items.map((b) => b.current.status).sort()).toEqual(expect.arrayContaining(['on_track']));
@@ -259,6 +258,24 @@ describe('the dashboard', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("shows the open recommendations' deduplicated monthly savings as GET /v1/recommendations/summary answers, linking to them", async () => {
+    const { page, context, errors } = await openConsole(browser);
+    await signIn(page, DEMO_USERS.finops_manager);
+    // The seed collects the demo accounts in the background; the Analyze step ends it.
+    type Summary = { analyzedAt: string | null; currency: string; open: { count: number; deduplicatedMonthlySavings: string } };
+    await expect.poll(async () => (await apiGet<Summary>(page, '/v1/recommendations/summary')).analyzedAt, { timeout: 90_000 }).not.toBeNull();
+    const summary = await apiGet<Summary>(page, '/v1/recommendations/summary');
+    expect(summary.open.count).toBeGreaterThan(0);
+    await page.goto('/');
+    await page.getByTestId('savings-total').waitFor({ timeout: 20_000 });
+    expect((await page.getByTestId('savings-total').textContent())?.trim()).toBe(money(summary.open.deduplicatedMonthlySavings, summary.currency));
+    expect((await page.getByTestId('savings-link').textContent())?.trim()).toBe(`${summary.open.count} open recommendations`);
+    await page.getByTestId('savings-link').click();
+    await page.waitForURL(/\/recommendations$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('a viewer (read permission only) sees the same dashboard', async () => {
     const admin = await openConsole(browser);
