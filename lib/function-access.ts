@@ -205,12 +205,14 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   // The collection workflow's main task: lists the tenants (daily schedule) and their accounts,
   // mints the fetchers' presigned snapshot uploads, reads the snapshots back, reads S3 and
   // CloudWatch in the customer's account, and writes the inventory through the tenant data role.
+  // Over more accounts than one execution holds, it starts an execution per group of them.
   collect: {
     tenantData: true,
     cursorSecret: true,
     table: [{ actions: ['Query'], leadingKeys: ['REGISTRY#TENANTS'] }],
     objects: { read: true, write: true, presignPut: true },
     customerRoles: true,
+    startWorkflows: ['collection'],
   },
   // Export bucket events and the daily catch-up scan: the (account, bucket) routes and the tenant
   // registry, the customer's export bucket through its role, new files copied in, then ingested.
@@ -230,8 +232,9 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   'collect-ec2': { customerRoles: true },
   'collect-services': { customerRoles: true },
   // The collection workflow's Analyze task: each collected tenant's inventory, rollups, settings and
-  // recommendations, through the tenant data role.
-  recommend: { tenantData: true, cursorSecret: true },
+  // recommendations, through the tenant data role; each connected account's Cost Optimization Hub
+  // (and Compute Optimizer's findings through it) through the account's role.
+  recommend: { tenantData: true, cursorSecret: true, customerRoles: true },
 };
 
 /**

@@ -161,6 +161,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // AWS has no local counterpart for the customer accounts: the recorded demo accounts answer.
   const { RecordedDemoAccounts } = await import('./demo/inventory.js');
   useLocalInventoryProvider(new RecordedDemoAccounts(options.demoBillingEndDate ?? undefined));
+  // Their Cost Optimization Hub (and Compute Optimizer through it), imported by the analysis (local/demo/cost-optimization-hub.ts).
+  const { RecordedCostOptimizationHub } = await import('./demo/cost-optimization-hub.js');
+  (await import('#shared/recommendations/imports.js')).useLocalRecommendationImportSource(new RecordedCostOptimizationHub(options.demoBillingEndDate ?? undefined));
   // Cost Explorer: the recorded accounts answer GetCostAndUsage; Demo Sandbox has charges (local/demo/cost-explorer.ts).
   const { localCostExplorerClients } = await import('./demo/cost-explorer.js');
   (await import('#functions/billing/collect/aws.js')).useLocalCostExplorer(localCostExplorerClients());

@@ -28,6 +28,7 @@ export function summaryOf(rec: StoredRecommendation): RecommendationSummaryView 
     category: rec.category,
     status: rec.status,
     source: f.source,
+    alsoReportedBy: f.alsoReportedBy ?? [],
     resourceId: f.resourceId,
     resourceRef: f.resourceType === 'account' ? null : resourceRefOf({ accountId: f.accountId, region: f.region, type: f.resourceType, resourceId: f.resourceId }),
     resourceType: f.resourceType,
@@ -92,7 +93,7 @@ export function recommendationRouteImplementations(
   const settingsView = async (deps: RecommendationRouteDeps, tenantId: string, settings?: RecommendationSettings, run?: RecommendationRun | null) => {
     const s = settings ?? (await deps.recommendations.settings(tenantId));
     const last = run === undefined ? await deps.recommendations.lastRun(tenantId) : run;
-    return { ...s, defaults: DEFAULT_RECOMMENDATION_SETTINGS, lastAnalysis: last };
+    return { ...s, defaults: DEFAULT_RECOMMENDATION_SETTINGS, lastAnalysis: last ? { imported: 0, duplicates: 0, warnings: [], ...last } : null };
   };
 
   return [
@@ -123,6 +124,7 @@ export function recommendationRouteImplementations(
         },
         byCategory: group(t.byCategory, 'category'),
         byActionType: group(t.byActionType, 'actionType'),
+        bySource: group(t.bySource, 'source'),
         byStatus: [...t.byStatus].map(([status, count]) => ({ status, count })),
         realized: {
           applied: t.applied.count,

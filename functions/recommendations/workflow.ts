@@ -1,9 +1,13 @@
+import { STSClient } from '@aws-sdk/client-sts';
 import { z } from 'zod';
+import { AccountStore } from '#shared/accounts/store.js';
 import { entityId } from '#shared/contracts/common.js';
 import { logger } from '#shared/observability.js';
+import { localRecommendationImportSource, type RecommendationImportSource } from '#shared/recommendations/imports.js';
 import { functionRuntime } from '#shared/runtime.js';
 import { analyzeTenant } from './analyze.js';
 import { analyzeDeps } from './deps.js';
+import { AwsRecommendationImportSource } from './imports-aws.js';
 
 /**
  * The collection workflow's last step (state-machines/collection.asl.json, Analyze: a Map over the
@@ -11,8 +15,12 @@ import { analyzeDeps } from './deps.js';
  * come from the execution (the plan's accounts), never from a request. One tenant failing is
  * recorded on its run item and logged, and does not stop the others; the task fails (and Step
  * Functions retries it, which is safe: an analysis is idempotent) only if every tenant failed.
+ * Each connected account's Cost Optimization Hub and Compute Optimizer findings are imported here
+ * (through the account's role; locally the recorded demo answer), deduplicated against ours.
  */
 const runtime = await functionRuntime();
+let importSource: RecommendationImportSource | undefined;
+const imports = (): RecommendationImportSource => (importSource ??= localRecommendationImportSource() ?? new AwsRecommendationImportSource(new STSClient({})));
 
 const task = z.object({ op: z.literal('analyze'), tenantIds: z.array(entityId).max(100) });
 export type RecommendTask = z.input<typeof task>;
@@ -24,7 +32,9 @@ export async function handler(event: RecommendTask): Promise<{ tenants: number; 
   let findings = 0;
   for (const tenantId of tenants) {
     const log = logger.createChild({ persistentKeys: { op: input.op, tenantId } });
-    const deps = analyzeDeps(runtime.tables.forTenant(tenantId), runtime.tableName, runtime.cursorSecret, tenantId);
+    const client = runtime.tables.forTenant(tenantId);
+    const accounts = new AccountStore(client, runtime.tableName, runtime.cursorSecret);
+    const deps = { ...analyzeDeps(client, runtime.tableName, runtime.cursorSecret, tenantId), imports: { source: imports(), accounts: (id: string) => accounts.all(id) } };
     try {
       const run = await analyzeTenant(deps, tenantId, new Date());
       findings += run.findings;

@@ -29,6 +29,10 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   { action: 'logs:DescribeLogGroups', purpose: 'CloudWatch log groups: retention and stored bytes' },
   { action: 'cloudwatch:GetMetricData', purpose: 'Utilization: CPU, network, IOPS, connections, invocations, Lambda Insights memory where enabled (30 days)' },
   { action: 'ce:GetCostAndUsage', purpose: 'Daily costs of an account without a billing export, when Cost Explorer collection is on' },
+  {
+    action: 'cost-optimization-hub:ListRecommendations',
+    purpose: "The account's own Cost Optimization Hub and Compute Optimizer recommendations, imported beside ours (deduplicated), when the account has enrolled",
+  },
 ];
 
 /**

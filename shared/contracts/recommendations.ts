@@ -88,7 +88,10 @@ const recommendationFields = {
   title: z.string().describe("The rule's title"),
   category: z.enum(CATEGORIES),
   status: recommendationStatus,
-  source: z.enum(RECOMMENDATION_SOURCES),
+  source: z.enum(RECOMMENDATION_SOURCES).describe("cloudoptima: our rules; cost-optimization-hub / compute-optimizer: imported from the account's own AWS services"),
+  alsoReportedBy: z
+    .array(z.enum(RECOMMENDATION_SOURCES))
+    .describe('Imported sources that report the same resource and action type: their finding was dropped as a duplicate of this one'),
   resourceId: z.string().describe("The provider's id: instance id, ARN, bucket name, or the account id for account-wide findings"),
   resourceRef: resourceRef.nullable().describe('The resource as GET /v1/resources/{id} knows it; null for account-wide findings'),
   resourceType: z.union([z.enum(RESOURCE_TYPES), z.literal('account')]),
@@ -173,6 +176,9 @@ export const recommendationTotals = z
       .describe('Open recommendations and their estimated savings; monthlySavings is the plain sum, deduplicatedMonthlySavings what can really be saved'),
     byCategory: z.array(z.object({ category: z.enum(CATEGORIES), ...savingsGroup })).describe('Open ones, by category, largest savings first'),
     byActionType: z.array(z.object({ actionType: z.enum(ACTION_TYPES), ...savingsGroup })).describe('Open ones, by action type, largest savings first'),
+    bySource: z
+      .array(z.object({ source: z.enum(RECOMMENDATION_SOURCES), ...savingsGroup }))
+      .describe('Open ones, by source (our rules, or imported from Cost Optimization Hub / Compute Optimizer), largest savings first'),
     byStatus: z.array(z.object({ status: recommendationStatus, count: z.number().int() })),
     realized: z
       .object({
@@ -259,6 +265,11 @@ export const recommendationSettings = z
         updated: z.number().int(),
         resolved: z.number().int(),
         reopened: z.number().int(),
+        imported: z.number().int().describe('Imported findings kept (Cost Optimization Hub, Compute Optimizer) after deduplication; the daily collection imports, a settings change does not'),
+        duplicates: z.number().int().describe('Imported findings dropped as duplicates of ours (same resource and action type)'),
+        warnings: z
+          .array(z.object({ accountId: z.string(), source: z.enum(RECOMMENDATION_SOURCES).nullable(), code: z.string(), message: z.string() }))
+          .describe('Accounts whose import did not answer (not enrolled, role refused, failed): the analysis went on without them'),
       })
       .nullable()
       .describe('The last analysis of this tenant (a settings change re-analyses at once)'),

@@ -1,7 +1,7 @@
 import { Conflict } from '../errors.js';
 import { resourceKey } from '../inventory/store.js';
 import { formatDecimal, parseDecimal } from '../money.js';
-import { HOURS_PER_MONTH, type Category, type Finding, type RecommendationStatus } from './model.js';
+import { HOURS_PER_MONTH, type Category, type Finding, type RecommendationSource, type RecommendationStatus } from './model.js';
 
 /**
  * The recommendation lifecycle, pure: what an analysis does to the stored recommendations
@@ -73,10 +73,33 @@ export interface ReconcileCounts {
 const figuresOf = (f: Finding): string => JSON.stringify(f);
 
 /**
- * One analysis: `existing` is every stored recommendation of the sources analysed, `findings` what
- * the rules found now. Returns the recommendations to write (changed ones only) and the counts.
+ * What an analysis answered for, per source: 'all' (our rules see every account), or the accounts
+ * whose import of that source answered (an account that was skipped or failed keeps its imported
+ * recommendations as they are). A source absent from the scope was not asked at all.
  */
-export function reconcile(existing: readonly StoredRecommendation[], findings: readonly Finding[], ruleOf: RuleLookup, at: string): { writes: StoredRecommendation[]; counts: ReconcileCounts } {
+export type ReconcileScope = ReadonlyMap<RecommendationSource, 'all' | ReadonlySet<string>>;
+
+/** Only our own rules: what reconcile covers when no scope is given. */
+export const OUR_RULES_ONLY: ReconcileScope = new Map([['cloudoptima', 'all']]);
+
+export function inScope(rec: StoredRecommendation, scope: ReconcileScope): boolean {
+  const accounts = scope.get(rec.finding.source);
+  return accounts === 'all' || (accounts !== undefined && accounts.has(rec.finding.accountId));
+}
+
+/**
+ * One analysis: `existing` is every stored recommendation, `findings` what the rules found now and
+ * what the sources in `scope` reported. Returns the recommendations to write (changed ones only)
+ * and the counts. A stored one that is not found again is resolved only if its source (and, for an
+ * imported one, its account) is in the scope: each source resolves its own.
+ */
+export function reconcile(
+  existing: readonly StoredRecommendation[],
+  findings: readonly Finding[],
+  ruleOf: RuleLookup,
+  at: string,
+  scope: ReconcileScope = OUR_RULES_ONLY,
+): { writes: StoredRecommendation[]; counts: ReconcileCounts } {
   const byId = new Map(existing.map((r) => [r.id, r]));
   const seen = new Set<string>();
   const writes: StoredRecommendation[] = [];
@@ -126,7 +149,7 @@ export function reconcile(existing: readonly StoredRecommendation[], findings: r
     writes.push(next);
   }
   for (const before of existing) {
-    if (seen.has(before.id) || (before.status !== 'open' && before.status !== 'snoozed')) continue;
+    if (seen.has(before.id) || (before.status !== 'open' && before.status !== 'snoozed') || !inScope(before, scope)) continue;
     counts.resolved++;
     writes.push({ ...before, status: 'resolved', snoozedUntil: null, statusChangedAt: at, statusChangedBy: null, updatedAt: at, analyzedAt: at });
   }

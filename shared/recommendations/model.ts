@@ -106,6 +106,11 @@ export interface Finding {
   restartNeeded: boolean;
   rollbackPossible: boolean;
   source: RecommendationSource;
+  /**
+   * Imported sources that report the same resource and action type: their finding was dropped as a
+   * duplicate of this one (shared/recommendations/imports.ts mergeImported). Absent when none do.
+   */
+  alsoReportedBy?: RecommendationSource[];
   /** Owner inferred from the tenant's owner tag (settings.ownerTag), if the resource has it. */
   inferredOwner: string | null;
 }

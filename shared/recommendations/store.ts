@@ -39,6 +39,20 @@ export type RecommendationSort = '-savings' | 'savings' | 'updated';
 
 export interface RecommendationRun extends ReconcileCounts {
   at: string;
+  /** Imported findings (Cost Optimization Hub, Compute Optimizer) kept after deduplication against ours. */
+  imported?: number;
+  /** Imported findings dropped as duplicates of ours (same resource and action type). */
+  duplicates?: number;
+  /** Imports that did not answer for an account (not enrolled, role refused, failed): the analysis went on. */
+  warnings?: ImportWarning[];
+}
+
+export interface ImportWarning {
+  accountId: string;
+  /** The imported source, or null when the account could not be asked at all. */
+  source: Exclude<RecommendationSource, 'cloudoptima'> | null;
+  code: string;
+  message: string;
 }
 
 export interface Totals {
@@ -46,6 +60,7 @@ export interface Totals {
   open: { count: number; monthly: bigint; deduplicated: bigint };
   byCategory: Map<string, { count: number; monthly: bigint }>;
   byActionType: Map<string, { count: number; monthly: bigint }>;
+  bySource: Map<string, { count: number; monthly: bigint }>;
   byStatus: Map<RecommendationStatus, number>;
   applied: { count: number; estimated: bigint; measured: number; realized: bigint };
 }
@@ -249,7 +264,7 @@ export class RecommendationStore {
       }),
     );
     for (const [status, count] of counts) byStatus.set(status, count);
-    const projection = { names: { '#c': 'category', '#t': 'actionType', '#m': 'monthlySavings', '#r': 'realized', '#k': 'resourceKey', '#f': 'finding', '#rt': 'resourceType', '#a': 'accountId' } };
+    const projection = { names: { '#c': 'category', '#t': 'actionType', '#m': 'monthlySavings', '#r': 'realized', '#k': 'resourceKey', '#f': 'finding', '#rt': 'resourceType', '#a': 'accountId', '#o': 'source' } };
     const project = async (status: RecommendationStatus) => {
       const out: Record<string, unknown>[] = [];
       let start: Record<string, unknown> | undefined;
@@ -260,7 +275,7 @@ export class RecommendationStore {
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk',
             ExpressionAttributeValues: { ':pk': keys.recommendationsByStatus(tenantId, status).pk },
-            ProjectionExpression: '#c, #t, #m, #r, #k, #f.#rt, #a',
+            ProjectionExpression: '#c, #t, #m, #r, #k, #f.#rt, #a, #o',
             ExpressionAttributeNames: projection.names,
             ExclusiveStartKey: start,
           }),
@@ -271,7 +286,7 @@ export class RecommendationStore {
       return out;
     };
     const [open, applied] = await Promise.all([project('open'), project('applied')]);
-    const totals: Totals = { open: { count: 0, monthly: 0n, deduplicated: 0n }, byCategory: new Map(), byActionType: new Map(), byStatus, applied: { count: 0, estimated: 0n, measured: 0, realized: 0n } };
+    const totals: Totals = { open: { count: 0, monthly: 0n, deduplicated: 0n }, byCategory: new Map(), byActionType: new Map(), bySource: new Map(), byStatus, applied: { count: 0, estimated: 0n, measured: 0, realized: 0n } };
     const add = (map: Map<string, { count: number; monthly: bigint }>, key: string, monthly: bigint) => {
       const g = map.get(key) ?? { count: 0, monthly: 0n };
       g.count++;
@@ -291,6 +306,7 @@ export class RecommendationStore {
       }
       add(totals.byCategory, String(item.category), monthly);
       add(totals.byActionType, String(item.actionType), monthly);
+      add(totals.bySource, String(item.source ?? 'cloudoptima'), monthly);
     }
     for (const largest of largestPerResource.values()) totals.open.deduplicated += largest;
     for (const item of applied) {
@@ -320,8 +336,8 @@ export class RecommendationStore {
   async lastRun(tenantId: string): Promise<RecommendationRun | null> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.recommendationRun(tenantId) }));
     if (!out.Item) return null;
-    const { at, findings, opened, updated, resolved, reopened } = out.Item as RecommendationRun;
-    return { at, findings, opened, updated, resolved, reopened };
+    const { at, findings, opened, updated, resolved, reopened, imported, duplicates, warnings } = out.Item as RecommendationRun;
+    return { at, findings, opened, updated, resolved, reopened, imported: imported ?? 0, duplicates: duplicates ?? 0, warnings: warnings ?? [] };
   }
 
   async recordRun(tenantId: string, run: RecommendationRun & { error?: string | null }): Promise<void> {
