@@ -187,9 +187,11 @@ export class LocalEngine {
         if (s) {
           if (category) {
             const c = s.byCategory.find((g: Data) => g.key === category);
-            lines.push(c ? `Open ${category} recommendations could save ${formatMoney(c.monthlySavings)} a month (${c.count} recommendations).` : `There are no open ${category} recommendations.`);
+            lines.push(c ? `Open ${category} recommendations could save up to ${formatMoney(c.monthlySavings)} a month (${c.count} recommendations, some may be alternatives for the same resource).` : `There are no open ${category} recommendations.`);
           }
-          lines.push(`${category ? 'Across everything, ' : ''}${s.open.count} open recommendations could save ${formatMoney(s.open.monthlySavings)} a month (${formatMoney(s.open.annualSavings)} a year).`);
+          lines.push(
+            `${category ? 'Across everything, ' : ''}${s.open.count} open recommendations could save ${formatMoney(s.open.deduplicatedMonthlySavings)} a month (${formatMoney(s.open.deduplicatedAnnualSavings)} a year), counting each resource once; ${formatMoney(s.open.monthlySavings)} if every recommendation were added up.`,
+          );
           if (!category && s.byCategory.length) lines.push(`By category: ${s.byCategory.map((g: Data) => `${g.key} ${formatMoney(g.monthlySavings)}`).join(', ')}.`);
         }
         const list = await call('recommendations', { ...(category ? { category } : {}), limit: entities.top ?? 5 });

@@ -333,16 +333,32 @@ export function assistantTools(deps: ToolDeps): Map<AssistantToolName, Assistant
   if (store) {
     tools.push({
       name: 'recommendations_summary',
-      description: 'Open optimization recommendations: count and estimated monthly savings (USD) in total, by category and by action type.',
+      description: 'Open optimization recommendations: count and estimated monthly savings (USD): deduplicatedMonthlySavings is what can really be saved (alternatives for one resource counted once), monthlySavings the plain sum; by category and action type (plain sums).',
       input: z.object({}),
       async run() {
         const t = await store.totals(tenantId);
         const group = (map: Map<string, { count: number; monthly: bigint }>) =>
           [...map].sort(([, x], [, y]) => (x.monthly === y.monthly ? 0 : x.monthly > y.monthly ? -1 : 1)).map(([key, g]) => ({ key, count: g.count, monthlySavings: formatUsd(g.monthly) }));
-        const data = { currency: 'USD', open: { count: t.open.count, monthlySavings: formatUsd(t.open.monthly), annualSavings: formatUsd(t.open.monthly * 12n) }, byCategory: group(t.byCategory), byActionType: group(t.byActionType) };
-        const values: Record<string, string> = { 'open.monthlySavings': data.open.monthlySavings, 'open.annualSavings': data.open.annualSavings };
+        // As GET /v1/recommendations/summary: the plain sum, and what can really be saved (per resource the largest of its alternatives).
+        const data = {
+          currency: 'USD',
+          open: {
+            count: t.open.count,
+            monthlySavings: formatUsd(t.open.monthly),
+            annualSavings: formatUsd(t.open.monthly * 12n),
+            deduplicatedMonthlySavings: formatUsd(t.open.deduplicated),
+            deduplicatedAnnualSavings: formatUsd(t.open.deduplicated * 12n),
+          },
+          byCategory: group(t.byCategory),
+          byActionType: group(t.byActionType),
+        };
+        const values: Record<string, string> = {
+          'open.deduplicatedMonthlySavings': data.open.deduplicatedMonthlySavings,
+          'open.deduplicatedAnnualSavings': data.open.deduplicatedAnnualSavings,
+          'open.monthlySavings': data.open.monthlySavings,
+        };
         for (const c of data.byCategory) values[`category.${c.key}`] = c.monthlySavings;
-        return { data, summary: `${t.open.count} open recommendations, ${formatUsd(t.open.monthly)} USD a month`, values };
+        return { data, summary: `${t.open.count} open recommendations, ${formatUsd(t.open.deduplicated)} USD a month (${formatUsd(t.open.monthly)} summed)`, values };
       },
     });
     const recommendationsInput = z.object({

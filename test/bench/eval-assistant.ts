@@ -198,14 +198,14 @@ cases.push({
   expected: async () => {
     const s = await call('/v1/recommendations/summary', token);
     const storage = s.byCategory.find((c: any) => c.category === 'storage');
-    return [money(s.open.monthlySavings), ...(storage ? [money(storage.monthlySavings)] : [])];
+    return [money(s.open.deduplicatedMonthlySavings), ...(storage ? [money(storage.monthlySavings)] : [])];
   },
 });
 cases.push({
   question: 'How much could we save overall?',
   expected: async () => {
     const s = await call('/v1/recommendations/summary', token);
-    return [money(s.open.monthlySavings), money(s.open.annualSavings)];
+    return [money(s.open.deduplicatedMonthlySavings), money(s.open.deduplicatedAnnualSavings), money(s.open.monthlySavings)];
   },
 });
 

@@ -74,8 +74,39 @@ const budget = (tenantId: string): BudgetRecord => ({
   updatedAt: '2026-01-01T00:00:00.000Z',
 });
 
+const ONE = 10n ** 12n;
+/** Open recommendations of a tenant: two storage ones that are alternatives for one volume, one compute. */
+const recommendationsOf = (storeTenants: Set<string>) => ({
+  totals: async (t: string) => {
+    storeTenants.add(t);
+    return {
+      open: { count: 3, monthly: 170n * ONE, deduplicated: 120n * ONE },
+      byCategory: new Map([['storage', { count: 2, monthly: 100n * ONE }], ['compute', { count: 1, monthly: 70n * ONE }]]),
+      byActionType: new Map([['delete', { count: 3, monthly: 170n * ONE }]]),
+      byStatus: new Map([['open', 3]]),
+      applied: { count: 0, estimated: 0n, measured: 0, realized: 0n },
+    };
+  },
+  list: async (t: string, filter: { category?: string }) => {
+    storeTenants.add(t);
+    const all = [
+      { title: 'Delete unattached EBS volumes', category: 'storage', savings: '50.00', name: 'vol-scratch' },
+      { title: 'Upgrade gp2 volumes to gp3', category: 'storage', savings: '50.00', name: 'vol-scratch' },
+      { title: 'Stop idle EC2 instances', category: 'compute', savings: '70.00', name: 'loadgen' },
+    ].filter((r) => !filter.category || r.category === filter.category);
+    return {
+      items: all.map((r) => ({
+        title: r.title,
+        category: r.category,
+        finding: { resourceId: r.name, resourceName: r.name, accountId: '111122223333', region: 'us-east-1', actionType: 'delete', risk: 'low', current: { monthlyCost: '80.00' }, estimatedMonthlySavings: r.savings, reason: 'Unattached for 40 days.' },
+      })),
+      nextCursor: null,
+    };
+  },
+});
+
 /** The tools of `tenantId`, over readers and stores that record which tenant each read was for. */
-export function toolsFor(tenantId: string, reader = new TenantReaders()) {
+export function toolsFor(tenantId: string, reader = new TenantReaders(), options: { recommendations?: boolean } = {}) {
   const storeTenants = new Set<string>();
   const deps: ToolDeps = {
     tenantId,
@@ -83,7 +114,7 @@ export function toolsFor(tenantId: string, reader = new TenantReaders()) {
     queries: new CostQueries(reader, tenantId),
     anomalies: { list: async (t: string) => (storeTenants.add(t), { items: [anomaly(t)], nextCursor: null }) } as never,
     budgets: { all: async (t: string) => (storeTenants.add(t), [budget(t)]) } as never,
-    recommendations: null,
+    recommendations: options.recommendations ? (recommendationsOf(storeTenants) as never) : null,
   };
   return { tools: assistantTools(deps), reader, storeTenants };
 }

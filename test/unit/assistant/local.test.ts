@@ -73,6 +73,19 @@ describe('LocalEngine', () => {
     expect(answer.ungrounded).toEqual([]);
   });
 
+  it('how much can we save on storage: the storage category, what can really be saved overall, and the largest storage recommendations', async () => {
+    const t = toolsFor('tenant-a', undefined, { recommendations: true });
+    const engine = new LocalEngine({ tools: t.tools, vocabulary });
+    const answer = await ask(engine, 'How much can we save on storage?');
+    expect(answer.sources.map((s) => [s.tool, s.input])).toEqual([['recommendations_summary', {}], ['recommendations', { category: 'storage', limit: 5 }]]);
+    expect(answer.text).toContain('Open storage recommendations could save up to $100.00 a month (2 recommendations');
+    expect(answer.text).toContain('3 open recommendations could save $120.00 a month ($1,440.00 a year), counting each resource once; $170.00 if every recommendation were added up.');
+    expect(answer.text).toContain('Delete unattached EBS volumes: vol-scratch (us-east-1), $50.00 a month.');
+    expect(answer.text).not.toContain('Stop idle EC2');
+    expect(answer.ungrounded).toEqual([]);
+    expect([...t.storeTenants]).toEqual(['tenant-a']);
+  });
+
   it('how much can we save on storage: says recommendations are unavailable when the store is not there, without an error', async () => {
     const { engine } = engineFor();
     const answer = await ask(engine, 'How much can we save on storage?');
