@@ -13,6 +13,7 @@ import { CUSTOMER_ROLES, FUNCTION_ACCESS, type FunctionName, READ_ACTIONS, TENAN
 import { acknowledge, nagArn } from './nag.js';
 import { LOG_RETENTION } from './observability.js';
 import { APP_VERSION, repoPath } from './repo.js';
+import { selfStarted, selfStartedArn } from './workflows.js';
 import type { Storage } from './storage.js';
 
 /** The newest Node.js runtime this aws-cdk-lib knows; the functions are bundled for node22 or later. */
@@ -159,8 +160,10 @@ export class Functions extends Construct {
     for (const name of Object.keys(this.byName) as FunctionName[]) {
       for (const workflow of FUNCTION_ACCESS[name].startWorkflows ?? []) {
         const machine = machines[workflow];
-        machine.grantStartExecution(this.roles[name]);
-        this.byName[name].addEnvironment(stateMachineArnVariable(workflow), machine.stateMachineArn);
+        // A machine its own task starts is named by a formatted ARN (a reference would be a cycle).
+        const arn = selfStarted(workflow) ? selfStartedArn(Stack.of(this), workflow).arn : machine.stateMachineArn;
+        this.roles[name].addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }));
+        this.byName[name].addEnvironment(stateMachineArnVariable(workflow), arn);
       }
     }
     this.workflowsConnected = true;

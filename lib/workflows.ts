@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FOLLOW_UPS, type WorkflowName } from '#shared/workflows.js';
-import type { FunctionName } from './function-access.js';
+import { FUNCTION_ACCESS, type FunctionName } from './function-access.js';
 import { acknowledge } from './nag.js';
 import { LOG_RETENTION } from './observability.js';
 import { repoPath } from './repo.js';
@@ -67,6 +68,22 @@ export const STATE_MACHINES: Readonly<Record<StateMachineName, Definition>> = {
   },
 };
 
+/** Whether one of the machine's own task functions starts it (lib/function-access.ts startWorkflows). */
+export function selfStarted(name: StateMachineName): boolean {
+  const { task, moreTasks } = STATE_MACHINES[name];
+  return [task, ...Object.values(moreTasks ?? {})].some((fn) => (FUNCTION_ACCESS[fn].startWorkflows as readonly string[] | undefined)?.includes(name));
+}
+
+/**
+ * A machine its own task starts (the collection's plan, over more accounts than one execution
+ * holds) cannot be named by reference (the machine refers to the function, the function would refer
+ * to the machine: a cycle), so it gets a fixed name and its starters a formatted ARN.
+ */
+export function selfStartedArn(stack: Stack, name: StateMachineName): { name: string; arn: string } {
+  const machineName = `${stack.stackName}-${name}`;
+  return { name: machineName, arn: stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: machineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) };
+}
+
 /** The daily collection of every connected account (UTC), before the day's analysis. */
 export const COLLECTION_SCHEDULE = events.Schedule.cron({ minute: '0', hour: '5' });
 
@@ -93,6 +110,7 @@ export class Workflows extends Construct {
       const task = functions[definition.task];
       const more = Object.entries(definition.moreTasks ?? {}).map(([placeholder, fn]) => [placeholder, functions[fn]] as const);
       const machine = new sfn.StateMachine(this, definition.id, {
+        ...(selfStarted(name) ? { stateMachineName: selfStartedArn(Stack.of(this), name).name } : {}),
         comment: definition.comment,
         definitionBody: sfn.DefinitionBody.fromString(readFileSync(repoPath('state-machines', definition.file), 'utf8')),
         definitionSubstitutions: { [definition.placeholder]: task.functionArn, ...Object.fromEntries(more.map(([p, f]) => [p, f.functionArn])) },

@@ -1,4 +1,3 @@
-import { ulid } from 'ulid';
 import { z } from 'zod';
 import type { SyncRun } from '#shared/accounts/model.js';
 import { AccountStore } from '#shared/accounts/store.js';
@@ -10,9 +9,11 @@ import { localInventoryProvider, type BucketsSource, type MetricsSource } from '
 import { InventoryStore } from '#shared/inventory/store.js';
 import { logger } from '#shared/observability.js';
 import { functionRuntime, objectStore } from '#shared/runtime.js';
+import { workflowStarter } from '#shared/workflows.js';
 import { AwsBucketsSource } from './aws/buckets.js';
 import { AwsMetricsSource } from './aws/metrics.js';
 import { collectBuckets, finalizeAccount, normalizeRegion, prepareRegion, type CollectionDeps } from './collection.js';
+import { emptyRun, planCollection } from './plan.js';
 
 /**
  * The collection workflow's main task (state-machines/collection.asl.json): `plan` lists the
@@ -73,19 +74,6 @@ function depsFor(tenantId: string): CollectionDeps {
 /** Every registered tenant (a Query on the registry partition, never a Scan). */
 const registeredTenants = (): Promise<string[]> => new TenantRegistry(runtime.tables.base, runtime.tableName).tenantIds();
 
-const emptyRun = (runId: string, t: SyncRun['trigger'], startedAt: string): SyncRun => ({
-  runId,
-  status: 'running',
-  trigger: t,
-  startedAt,
-  finishedAt: null,
-  regions: [],
-  resources: {},
-  warnings: [],
-  error: null,
-  snapshotKeys: [],
-});
-
 export async function handler(event: CollectTask): Promise<unknown> {
   const input = task.parse(event);
   const tenantId = 'target' in input ? input.target.tenantId : 'input' in input ? input.input.tenantId : undefined;
@@ -93,23 +81,19 @@ export async function handler(event: CollectTask): Promise<unknown> {
   log.info('collection step');
   switch (input.op) {
     case 'plan': {
-      const { trigger: why, tenantId: only, accountIds, runId } = input.input;
-      const tenants = only ? [only] : await registeredTenants();
-      const accounts = [];
-      for (const t of tenants) {
-        const store = depsFor(t).accounts;
-        for (const account of await store.all(t)) {
-          if (accountIds && !accountIds.includes(account.id)) continue;
-          const startedAt = new Date().toISOString();
-          // A manual sync was recorded by the API with its run id; the schedule records its own.
-          const id = runId && account.lastSync?.runId === runId ? runId : ulid();
-          const run = id === runId ? account.lastSync! : emptyRun(id, why, startedAt);
-          if (id !== runId) await store.recordSync(t, account.id, { ...run, snapshotKeys: account.lastSync?.snapshotKeys ?? [] });
-          accounts.push({ target: { tenantId: t, accountId: account.id, roleArn: account.roleArn, externalId: account.externalId }, runId: id, trigger: why, startedAt: run.startedAt });
-        }
-      }
-      log.info('planned', { accounts: accounts.length });
-      return { accounts };
+      const accounts = (t: string) => depsFor(t).accounts;
+      const plan = await planCollection(
+        {
+          tenants: registeredTenants,
+          accountsOf: (t) => accounts(t).all(t),
+          recordSync: (t, id, run) => accounts(t).recordSync(t, id, run),
+          workflows: workflowStarter,
+          now: () => new Date(),
+        },
+        input.input,
+      );
+      log.info('planned', { accounts: plan.accounts.length, delegated: plan.delegated });
+      return plan;
     }
     case 'prepare':
       return prepareRegion(depsFor(input.target.tenantId), input.target, input.region);

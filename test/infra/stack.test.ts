@@ -16,7 +16,7 @@ import { CUSTOMER_ROLES, FUNCTION_ACCESS, type FunctionName, TENANT_LEADING_KEYS
 import { stateMachineArnVariable } from '../../lib/functions.js';
 import { repoPath } from '../../lib/repo.js';
 import { PARTIAL_OBJECT_TAG, Storage, objectsUploadOrigin } from '../../lib/storage.js';
-import { STATE_MACHINES, type StateMachineName } from '../../lib/workflows.js';
+import { STATE_MACHINES, type StateMachineName, selfStarted } from '../../lib/workflows.js';
 import { type Statement, type Synthesized, actionsOf, refOf, resourcesOf, statementsOfRole, synthesize } from './synth.js';
 
 let s: Synthesized;
@@ -72,6 +72,19 @@ const objectsKeyId = () => {
 };
 
 /** The state machine whose definition names this placeholder (each names its one task function). */
+/**
+ * How a function names a workflow it starts: a reference to the machine, or for a machine its own
+ * task starts (lib/workflows.ts selfStarted), the ARN formatted from the machine's fixed name.
+ */
+const startTarget = (workflow: StateMachineName, value: unknown): string | undefined => {
+  if (!selfStarted(workflow)) return refOf(value);
+  const { id, props } = stateMachine(workflow);
+  const name = (props as unknown as { StateMachineName?: string }).StateMachineName;
+  expect(name, workflow).toBe(`CloudOptima-${workflow}`);
+  const joined = JSON.stringify(value);
+  return joined.includes(`:stateMachine:${name}`) && joined.includes('AWS::AccountId') && joined.includes('AWS::Region') ? id : undefined;
+};
+
 const stateMachine = (name: StateMachineName) => {
   const { placeholder } = STATE_MACHINES[name];
   const found = Object.entries(resourcesOf(s.template, 'AWS::StepFunctions::StateMachine')).filter(
@@ -167,7 +180,7 @@ describe('functions', () => {
         expect(refOf(env.TABLE_NAME)).toBe(only('AWS::DynamoDB::Table')[0]);
       }
       if (access.objects) expect(refOf(env.OBJECTS_BUCKET), name).toBe(objectsBucket()[0]);
-      for (const workflow of access.startWorkflows ?? []) expect(refOf(env[stateMachineArnVariable(workflow)]), name).toBe(stateMachine(workflow).id);
+      for (const workflow of access.startWorkflows ?? []) expect(startTarget(workflow, env[stateMachineArnVariable(workflow)]), name).toBe(stateMachine(workflow).id);
       // The account customers' roles trust: this stack's own.
       if (access.customerRoles) expect(env.PLATFORM_ACCOUNT_ID, name).toEqual({ Ref: 'AWS::AccountId' });
     }
@@ -416,7 +429,9 @@ describe('tenant isolation in IAM', () => {
       const starts = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('states:')));
       const byMachine = (a: { machine?: string }, b: { machine?: string }) => String(a.machine).localeCompare(String(b.machine));
       expect(
-        starts.flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).map((r) => ({ actions: actionsOf(st), machine: refOf(r) }))).sort(byMachine),
+        starts
+          .flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).map((r) => ({ actions: actionsOf(st), machine: (access.startWorkflows ?? []).map((w) => startTarget(w, r)).find(Boolean) })))
+          .sort(byMachine),
         name,
       ).toEqual((access.startWorkflows ?? []).map((workflow) => ({ actions: ['states:StartExecution'], machine: stateMachine(workflow).id })).sort(byMachine));
     }
