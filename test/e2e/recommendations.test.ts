@@ -29,6 +29,8 @@ interface Summary {
   accountId: string;
   region: string;
   actionType: string;
+  source: 'cloudoptima' | 'cost-optimization-hub' | 'compute-optimizer';
+  alsoReportedBy: Array<'cloudoptima' | 'cost-optimization-hub' | 'compute-optimizer'>;
   reason: string;
   currency: string;
   estimatedMonthlySavings: string;
@@ -252,6 +254,40 @@ describe('the recommendations list', () => {
       else await expect.poll(() => more.count()).toBe(0);
     }
     expect(await shownRows(page)).toEqual(expectedRows(all));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('imported recommendations', () => {
+  it("shows each finding's source as the API names it, and on ours the services that agree", async () => {
+    const { page, context, errors } = await openConsole(browser);
+    await signIn(page, DEMO_USERS.analyst);
+    await analysed(page);
+    const LABELS = { cloudoptima: 'CloudOptima rules', 'cost-optimization-hub': 'Cost Optimization Hub', 'compute-optimizer': 'Compute Optimizer' } as const;
+    const imported = [...(await listAll(page, 'status=open&source=cost-optimization-hub')), ...(await listAll(page, 'status=open&source=compute-optimizer'))];
+    expect(imported.length, "the recorded demo's Cost Optimization Hub answers findings ours do not make").toBeGreaterThan(0);
+
+    await page.goto('/recommendations?source=cost-optimization-hub');
+    await waitForList(page);
+    const hub = await firstPage(page, 'status=open&source=cost-optimization-hub');
+    await expect.poll(() => shownRows(page), { timeout: 15_000 }).toEqual(expectedRows(hub.items));
+    for (const r of hub.items) {
+      const badge = page.locator(`tr[data-recommendation-id="${r.id}"] [data-testid="rec-source"]`);
+      expect((await badge.textContent())?.trim()).toContain(`From ${LABELS[r.source]}`);
+    }
+
+    // One of ours that an imported service also reported: its detail says so, the imported duplicate is not listed.
+    const ours = await listAll(page, 'status=open&source=cloudoptima');
+    const agreed = ours.find((r) => r.alsoReportedBy.length > 0);
+    expect(agreed, 'the recorded Hub reports some of the resources our rules flag').toBeDefined();
+    const also = agreed!.alsoReportedBy;
+    expect(imported.some((r) => r.resourceId === agreed!.resourceId && r.actionType === agreed!.actionType)).toBe(false);
+    await page.goto(`/recommendations/${encodeURIComponent(agreed!.id)}`);
+    await page.getByTestId('rec-also-reported').waitFor({ timeout: 15_000 });
+    expect(await text(page, 'rec-source')).toBe(LABELS.cloudoptima);
+    expect(await text(page, 'rec-also-reported')).toBe(`Also reported by ${also.map((s) => LABELS[s]).join(' and ')}`);
+    await screenshot(page, 'recommendation-also-reported');
     expect(errors).toEqual([]);
     await context.close();
   });

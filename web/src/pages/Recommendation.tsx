@@ -166,7 +166,14 @@ function RecommendationView({ rec }: { rec: RecommendationDetail }) {
               </Fact>
               <Fact label="Region">{rec.region}</Fact>
               <Fact label="Category">{CATEGORY_LABELS[rec.category]}</Fact>
-              <Fact label="Source">{SOURCE_LABELS[rec.source]}</Fact>
+              <Fact label="Source">
+                <span data-testid="rec-source">{SOURCE_LABELS[rec.source]}</span>
+                {rec.alsoReportedBy.length ? (
+                  <div className="muted" data-testid="rec-also-reported">
+                    Also reported by {rec.alsoReportedBy.map((s) => SOURCE_LABELS[s]).join(' and ')}
+                  </div>
+                ) : null}
+              </Fact>
               <Fact label="Rule">
                 <Link to="/settings/recommendations" className="rec-mono">
                   {rec.ruleId}
@@ -220,7 +227,7 @@ function ImpactPreview({ impact: i }: { impact: Impact }) {
       </p>
       <p className="rec-price muted" data-testid="billed-monthly">
         {i.billedMonthlyCost !== null
-          ? `Billing shows ${formatMoney(i.billedMonthlyCost, i.currency)} a month for this resource (its last 30 days, scaled to a month).`
+          ? `Billing shows ${formatMoney(i.billedMonthlyCost, i.currency)} a month for this resource (its billed cost over the days the price source names, scaled to a month).`
           : 'Billing does not name this resource, so its own billed cost is not known.'}
       </p>
     </div>

@@ -20,7 +20,7 @@ import {
 } from '../recommendations/labels.js';
 import { useRecommendationList, useRecommendationTotals, type RecommendationFilter } from '../recommendations/queries.js';
 import SavingsChart from '../recommendations/SavingsChart.js';
-import { Button, Card, EmptyState, ErrorState, LoadMore, Loading, Notice, PageHeader, Stat } from '../ui/index.js';
+import { Badge, Button, Card, EmptyState, ErrorState, LoadMore, Loading, Notice, PageHeader, Stat } from '../ui/index.js';
 import '../recommendations/recommendations.css';
 
 const SORT_LABELS: Record<(typeof RECOMMENDATION_SORTS)[number], string> = {
@@ -406,6 +406,12 @@ function RecommendationTable({
                 <div className="muted rec-sub rec-reason" title={r.reason}>
                   {r.reason}
                 </div>
+                {r.source !== 'cloudoptima' || r.alsoReportedBy.length ? (
+                  <div className="rec-sub" data-testid="rec-source">
+                    {r.source !== 'cloudoptima' ? <Badge tone="neutral">From {SOURCE_LABELS[r.source]}</Badge> : null}
+                    {r.alsoReportedBy.length ? <span className="muted"> Also reported by {r.alsoReportedBy.map((s) => SOURCE_LABELS[s]).join(' and ')}</span> : null}
+                  </div>
+                ) : null}
               </td>
               <td className="rec-resource-cell">
                 <div data-testid="rec-resource">
