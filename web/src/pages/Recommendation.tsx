@@ -227,7 +227,7 @@ function ImpactPreview({ impact: i }: { impact: Impact }) {
       </p>
       <p className="rec-price muted" data-testid="billed-monthly">
         {i.billedMonthlyCost !== null
-          ? `Billing shows ${formatMoney(i.billedMonthlyCost, i.currency)} a month for this resource (its billed cost over the days the price source names, scaled to a month).`
+          ? `Billing shows ${formatMoney(i.billedMonthlyCost, i.currency)} a month for this resource (its recent billed cost, scaled to a month).`
           : 'Billing does not name this resource, so its own billed cost is not known.'}
       </p>
     </div>
