@@ -44,6 +44,7 @@ const onboardingSettings = {
   // Locally there is no CloudOptima AWS account: the all-zero id says so (and no role can name it).
   platformAccountId: config.platformAccountId() ?? '000000000000',
   templateUrl: config.onboardingTemplateUrl() ?? null,
+  region: config.region(),
 };
 
 export const handler = createApiHandler(
@@ -53,7 +54,6 @@ export const handler = createApiHandler(
     ...organizationRouteImplementations((req: ApiRequest) => depsFor(callerOf(req).tenantId), {
       ...onboardingSettings,
       organizationTemplateUrl: config.organizationTemplateUrl() ?? null,
-      region: config.region(),
     }),
   ],
   tableStores(runtime),

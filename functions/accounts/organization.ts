@@ -9,7 +9,7 @@ import { Conflict, Invalid } from '#shared/errors.js';
 import { callerOf, implement, type ApiRequest, type Implementation } from '#shared/http/api-request.js';
 import { AccountAccessError } from '#shared/inventory/provider.js';
 import template from '#shared/accounts/organization-template.json' with { type: 'json' };
-import type { AccountRouteDeps, OnboardingSettings } from './routes.js';
+import { quickCreateLink, type AccountRouteDeps, type OnboardingSettings } from './routes.js';
 
 export const ORGANIZATION_STACK_NAME = 'CloudOptima-Organization';
 
@@ -19,24 +19,13 @@ export interface OrganizationDeps extends AccountRouteDeps {
 
 export interface OrganizationSettings extends OnboardingSettings {
   organizationTemplateUrl: string | null;
-  /** The region CloudOptima runs in, for the template's event forwarding. */
-  region: string;
 }
 
 /** The role the organization template's StackSet creates in a member account. */
 export const memberRoleArn = (accountId: string): string => `arn:aws:iam::${accountId}:role${ROLE_PATH}${ROLE_NAME}`;
 
-export function organizationQuickCreateUrl(settings: OrganizationSettings, externalId: string): string | null {
-  if (!settings.organizationTemplateUrl) return null;
-  const params = new URLSearchParams({
-    templateURL: settings.organizationTemplateUrl,
-    stackName: ORGANIZATION_STACK_NAME,
-    param_ExternalId: externalId,
-    param_CloudOptimaAccountId: settings.platformAccountId,
-    param_CloudOptimaRegion: settings.region,
-  });
-  return `https://console.aws.amazon.com/cloudformation/home#/stacks/quickcreate?${params}`;
-}
+export const organizationQuickCreateUrl = (settings: OrganizationSettings, externalId: string): string | null =>
+  quickCreateLink(settings.organizationTemplateUrl, ORGANIZATION_STACK_NAME, settings, externalId);
 
 /**
  * The organization routes: the organization template, the organization's accounts as the

@@ -29,6 +29,8 @@ export interface OnboardingSettings {
   /** The CloudOptima AWS account the customer's role trusts. */
   platformAccountId: string;
   templateUrl: string | null;
+  /** The region CloudOptima runs in: where the template forwards export-bucket events. */
+  region: string;
 }
 
 export const STACK_NAME = 'CloudOptima-ReadOnly';
@@ -42,16 +44,23 @@ const publicSync = (run: SyncRun | null) => {
 };
 const publicAccount = (a: ConnectedAccount) => ({ ...a, lastSync: publicSync(a.lastSync) });
 
-export function quickCreateUrl(settings: OnboardingSettings, externalId: string): string | null {
-  if (!settings.templateUrl) return null;
+/**
+ * A CloudFormation quick-create link for an onboarding template: the stack ready to create with the
+ * tenant's ExternalId, the account CloudOptima runs in and its region; null without a published template.
+ */
+export function quickCreateLink(templateUrl: string | null, stackName: string, settings: OnboardingSettings, externalId: string): string | null {
+  if (!templateUrl) return null;
   const params = new URLSearchParams({
-    templateURL: settings.templateUrl,
-    stackName: STACK_NAME,
+    templateURL: templateUrl,
+    stackName,
     param_ExternalId: externalId,
     param_CloudOptimaAccountId: settings.platformAccountId,
+    param_CloudOptimaRegion: settings.region,
   });
   return `https://console.aws.amazon.com/cloudformation/home#/stacks/quickcreate?${params}`;
 }
+
+export const quickCreateUrl = (settings: OnboardingSettings, externalId: string): string | null => quickCreateLink(settings.templateUrl, STACK_NAME, settings, externalId);
 
 /** Connect, list, test, sync and disconnect accounts; the inventory list. `now` is injectable for tests. */
 export function accountRouteImplementations(

@@ -35,16 +35,17 @@ describe('the onboarding template', () => {
     expect(statements[1]).toMatchObject({ Action: 'iam:SimulatePrincipalPolicy', Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role${ROLE_PATH}${ROLE_NAME}` } });
   });
 
-  it('builds the quick-create link with the ExternalId and the trusted account, or none without a published template', () => {
-    const url = new URL(quickCreateUrl({ platformAccountId: '999988887777', templateUrl: 'https://bucket.s3.amazonaws.com/t.json' }, 'cloudoptima-abc')!);
+  it('builds the quick-create link with the ExternalId, the trusted account and its region, or none without a published template', () => {
+    const url = new URL(quickCreateUrl({ platformAccountId: '999988887777', templateUrl: 'https://bucket.s3.amazonaws.com/t.json', region: 'eu-west-1' }, 'cloudoptima-abc')!);
     const params = new URLSearchParams(url.hash.split('?')[1]);
     expect(Object.fromEntries(params)).toEqual({
       templateURL: 'https://bucket.s3.amazonaws.com/t.json',
       stackName: STACK_NAME,
       param_ExternalId: 'cloudoptima-abc',
       param_CloudOptimaAccountId: '999988887777',
+      param_CloudOptimaRegion: 'eu-west-1',
     });
-    expect(quickCreateUrl({ platformAccountId: '999988887777', templateUrl: null }, 'x')).toBeNull();
+    expect(quickCreateUrl({ platformAccountId: '999988887777', templateUrl: null, region: 'eu-west-1' }, 'x')).toBeNull();
   });
 });
 
