@@ -1,11 +1,10 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RESOURCE_REF_PATTERN } from '#shared/contracts/recommendations.js';
-import { decodeCursor, encodeCursor } from '#shared/db/cursor.js';
 import { keys } from '#shared/db/keys.js';
 import type { Page } from '#shared/db/pages.js';
 import { NotFound } from '#shared/errors.js';
 import type { InventoryResource, ResourceType } from '#shared/inventory/model.js';
-import { resourceKey } from '#shared/inventory/store.js';
+import { InventoryStore, resourceKey } from '#shared/inventory/store.js';
 
 /**
  * The inventory as GET /v1/resources shows it: each resource under an API id that names its
@@ -28,8 +27,6 @@ export interface ResourceFilter {
   region?: string;
   q?: string;
 }
-
-const MAX_READS_PER_PAGE = 10;
 
 const strip = (item: Record<string, unknown>): InventoryResource => {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
@@ -57,39 +54,10 @@ export class ResourceReader {
     return strip(out.Item);
   }
 
-  /**
-   * One page, by the narrowest key (the type index, else the account/region prefix); the search
-   * runs on what was read, so a page may hold fewer than `limit` while nextCursor continues.
-   */
-  async list(tenantId: string, filter: ResourceFilter, limit: number, cursor: string | undefined, fingerprint: string): Promise<Page<InventoryResource>> {
+  /** One page of the inventory's own list (InventoryStore.list), searched by `q` on what it reads. */
+  list(tenantId: string, filter: ResourceFilter, limit: number, cursor: string | undefined, fingerprint: string): Promise<Page<InventoryResource>> {
     const { type, account, region, q } = filter;
-    const [pk, prefix, index] = type
-      ? [keys.inventoryByType(tenantId, type).pk, account ? `${account}#${region ? `${region}#` : ''}` : '', 'gsi1']
-      : [keys.inventoryOf(tenantId).pk, `RES#${account ? `${account}#${region ? `${region}#` : ''}` : ''}`, undefined];
-    const filterRegion = region && !account ? region : undefined;
-    const [pkName, skName] = index ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
-    const items: InventoryResource[] = [];
-    let startKey = cursor ? decodeCursor(this.cursorSecret, tenantId, fingerprint, cursor) : undefined;
-    for (let reads = 0; reads < MAX_READS_PER_PAGE && items.length < limit; reads++) {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index,
-          KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-          FilterExpression: filterRegion ? '#region = :region' : undefined,
-          ExpressionAttributeNames: { '#pk': pkName, ...(prefix ? { '#sk': skName } : {}), ...(filterRegion ? { '#region': 'region' } : {}) },
-          ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}), ...(filterRegion ? { ':region': filterRegion } : {}) },
-          ExclusiveStartKey: startKey,
-          Limit: limit - items.length,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const r = strip(item);
-        if (!q || matches(r, q)) items.push(r);
-      }
-      startKey = out.LastEvaluatedKey;
-      if (!startKey) break;
-    }
-    return { items, nextCursor: startKey ? encodeCursor(this.cursorSecret, tenantId, fingerprint, startKey) : null };
+    const inventory = new InventoryStore(this.doc, this.tableName, this.cursorSecret);
+    return inventory.list(tenantId, { type, accountId: account, region }, limit, cursor, fingerprint, q ? (r) => matches(r, q) : undefined);
   }
 }

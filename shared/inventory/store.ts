@@ -48,9 +48,17 @@ export class InventoryStore {
   /**
    * One page, by the narrowest key: the type index when a type is given (then account and region
    * narrow its sort key), else the account/region prefix of the main key; what the key cannot
-   * narrow is filtered.
+   * narrow is filtered. `keep` (a search) runs on what was read, so a page may hold fewer than
+   * `limit` while nextCursor continues.
    */
-  async list(tenantId: string, filter: InventoryFilter, limit: number, cursor: string | undefined, fingerprint: string): Promise<Page<InventoryResource>> {
+  async list(
+    tenantId: string,
+    filter: InventoryFilter,
+    limit: number,
+    cursor: string | undefined,
+    fingerprint: string,
+    keep?: (resource: InventoryResource) => boolean,
+  ): Promise<Page<InventoryResource>> {
     const { type, accountId, region } = filter;
     let pk: string;
     let prefix: string;
@@ -80,7 +88,10 @@ export class InventoryStore {
           Limit: limit - items.length,
         }),
       );
-      items.push(...(out.Items ?? []).map(strip));
+      for (const item of out.Items ?? []) {
+        const resource = strip(item);
+        if (!keep || keep(resource)) items.push(resource);
+      }
       startKey = out.LastEvaluatedKey;
       if (!startKey) break;
     }
