@@ -1,6 +1,7 @@
 import { Suspense, useEffect, useState } from 'react';
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
+import { AskButton } from '../assistant/AskButton.js';
 import { Badge, Button, ErrorState, Loading } from '../ui/index.js';
 import { useCan, useMe, useSession, useSignedIn } from './context.js';
 import { PAGES, SECTIONS } from './pages.js';
@@ -104,6 +105,7 @@ function TopBar() {
         {me.tenant.name}
       </div>
       <div className="topbar-user">
+        <AskButton />
         <label className="visually-hidden" htmlFor="theme">
           Theme
         </label>
