@@ -4,6 +4,28 @@ import type { ObjectStore } from '#shared/storage/object-store.js';
 import type { WorkflowStarter } from '#shared/workflows.js';
 import type { BillingStore, IngestionRecord } from './store.js';
 
+/** A new ingestion record, queued: nothing read yet. `id` defaults to a new ULID. */
+export function queuedIngestion(fields: { id?: string | undefined; sourceId: string; uploadIds: string[]; createdAt: string; createdBy: string }): IngestionRecord {
+  return {
+    id: fields.id ?? ulid(),
+    sourceId: fields.sourceId,
+    uploadIds: fields.uploadIds,
+    status: 'queued',
+    files: [],
+    rowsRead: 0,
+    rowsRejected: 0,
+    rejections: [],
+    sourceTotals: [],
+    storedTotals: [],
+    periods: [],
+    error: null,
+    createdAt: fields.createdAt,
+    createdBy: fields.createdBy,
+    startedAt: null,
+    finishedAt: null,
+  };
+}
+
 export interface IngestionDeps {
   store: BillingStore;
   objects: ObjectStore;
@@ -27,24 +49,7 @@ export async function startIngestion(
     if (!upload || upload.sourceId !== input.sourceId) throw new Invalid('Unknown upload for this source.', [{ field, message: 'no such upload for this source' }]);
     if (!(await deps.objects.head(upload.objectKey))) throw new Invalid('The upload has no file yet.', [{ field, message: 'PUT the file to its upload URL first' }]);
   }
-  const ingestion: IngestionRecord = {
-    id: input.id ?? ulid(),
-    sourceId: input.sourceId,
-    uploadIds: [...new Set(input.uploadIds)],
-    status: 'queued',
-    files: [],
-    rowsRead: 0,
-    rowsRejected: 0,
-    rejections: [],
-    sourceTotals: [],
-    storedTotals: [],
-    periods: [],
-    error: null,
-    createdAt: new Date().toISOString(),
-    createdBy: input.createdBy,
-    startedAt: null,
-    finishedAt: null,
-  };
+  const ingestion = queuedIngestion({ id: input.id, sourceId: input.sourceId, uploadIds: [...new Set(input.uploadIds)], createdAt: new Date().toISOString(), createdBy: input.createdBy });
   try {
     await deps.store.putIngestion(tenantId, ingestion);
   } catch (error) {

@@ -1,10 +1,10 @@
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
 import type { AccountStore } from '#shared/accounts/store.js';
 import type { CostStore } from '#shared/costs/store.js';
 import { keys } from '#shared/db/keys.js';
 import { Conflict, Invalid, NotFound } from '#shared/errors.js';
 import type { BillingSourceRecord, BillingStore, IngestionRecord } from '../store.js';
+import { queuedIngestion } from '../service.js';
 
 /**
  * Cost Explorer sources: one per connected account whose costs are collected from Cost Explorer
@@ -158,24 +158,7 @@ export async function recordCostExplorerCollection(
     throw new Conflict('Only a Cost Explorer source is collected; an export bucket source is scanned.', 'NOT_A_COST_EXPLORER_SOURCE');
   }
   const at = now.toISOString();
-  const ingestion: IngestionRecord = {
-    id: input.id ?? ulid(),
-    sourceId,
-    uploadIds: [],
-    status: 'queued',
-    files: [],
-    rowsRead: 0,
-    rowsRejected: 0,
-    rejections: [],
-    sourceTotals: [],
-    storedTotals: [],
-    periods: [],
-    error: null,
-    createdAt: at,
-    createdBy: input.createdBy,
-    startedAt: null,
-    finishedAt: null,
-  };
+  const ingestion = queuedIngestion({ id: input.id, sourceId, uploadIds: [], createdAt: at, createdBy: input.createdBy });
   try {
     await deps.store.putIngestion(tenantId, ingestion);
   } catch (error) {
