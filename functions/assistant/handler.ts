@@ -1,6 +1,8 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { AnomalyStore } from '#shared/analysis/store.js';
 import { DEFAULT_ASSISTANT_TIER } from '#shared/assistant/constants.js';
+import { anomalyFacts, recommendationFacts } from '#shared/assistant/explain.js';
+import { ExplanationStore } from '#shared/assistant/explanations.js';
 import { ConversationStore } from '#shared/assistant/store.js';
 import { assistantTools } from '#shared/assistant/tools.js';
 import { BudgetStore } from '#shared/budgets/store.js';
@@ -11,9 +13,12 @@ import { CostStore } from '#shared/costs/store.js';
 import { Directory } from '#shared/db/directory.js';
 import { callerOf, type ApiRequest } from '#shared/http/api-request.js';
 import { createApiHandler, tableStores } from '#shared/http/handler.js';
-import { RecommendationStore } from '#shared/recommendations/store.js';
+import { BillingCosts } from '#shared/recommendations/context.js';
+import { HOURS_PER_MONTH } from '#shared/recommendations/model.js';
+import { formatUsd, RecommendationStore } from '#shared/recommendations/store.js';
 import { functionRuntime } from '#shared/runtime.js';
 import { BedrockEngine } from './bedrock.js';
+import { explainRouteImplementations, type ExplainDeps } from './explain.js';
 import { LocalEngine } from './local.js';
 import { assistantRouteImplementations, type AssistantRouteDeps } from './routes.js';
 
@@ -54,4 +59,33 @@ const depsFor = (tenantId: string): AssistantRouteDeps => {
   };
 };
 
-export const handler = createApiHandler('assistant', assistantRouteImplementations((req: ApiRequest) => depsFor(callerOf(req).tenantId)), tableStores(runtime));
+/** The explain routes: the items' data read as their GET routes read it (detail and impact; anomaly detail). */
+const explainDepsFor = (tenantId: string): ExplainDeps => {
+  const client = tables.forTenant(tenantId);
+  const recommendations = new RecommendationStore(client, tableName, cursorSecret);
+  const anomalies = new AnomalyStore(client, tableName, cursorSecret);
+  const billing = new BillingCosts(new CostStore(client, tableName), tenantId);
+  return {
+    explanations: new ExplanationStore(client, tableName),
+    recommendationFacts: async (id) => {
+      const rec = await recommendations.get(tenantId, id);
+      // As GET /v1/recommendations/{id}/impact: the resource's billed cost over the last full month, per month.
+      const month = await billing.lastFullMonth(new Date().toISOString().slice(0, 10));
+      const billed = month?.resources.get(rec.finding.resourceId)?.billed;
+      return recommendationFacts(rec, month && billed !== undefined ? formatUsd((billed * BigInt(HOURS_PER_MONTH)) / (24n * BigInt(month.days))) : null);
+    },
+    anomalyFacts: async (id) => anomalyFacts(await anomalies.get(tenantId, id)),
+    bedrock: bedrock && modelId ? new BedrockEngine({ client: bedrock, modelId, tools: new Map() }) : null,
+    usage: new ConversationStore(client, tableName, cursorSecret),
+    tier: DEFAULT_ASSISTANT_TIER,
+  };
+};
+
+export const handler = createApiHandler(
+  'assistant',
+  [
+    ...assistantRouteImplementations((req: ApiRequest) => depsFor(callerOf(req).tenantId)),
+    ...explainRouteImplementations((req: ApiRequest) => explainDepsFor(callerOf(req).tenantId)),
+  ],
+  tableStores(runtime),
+);

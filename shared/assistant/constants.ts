@@ -15,6 +15,10 @@ export const ASSISTANT_TOOL_NAMES = [
 ] as const;
 export type AssistantToolName = (typeof ASSISTANT_TOOL_NAMES)[number];
 
+/** The reads an explanation (POST /v1/recommendations/{id}/explain, /v1/anomalies/{id}/explain) is grounded on. */
+export const EXPLANATION_SOURCES = ['recommendation', 'recommendation_impact', 'anomaly'] as const;
+export type ExplanationSourceName = (typeof EXPLANATION_SOURCES)[number];
+
 export const MAX_QUESTION_LENGTH = 2000;
 export const MAX_TITLE_LENGTH = 120;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSISTANT_TOOL_NAMES, MAX_QUESTION_LENGTH, MAX_TITLE_LENGTH } from '../assistant/constants.js';
+import { ASSISTANT_TOOL_NAMES, EXPLANATION_SOURCES, MAX_QUESTION_LENGTH, MAX_TITLE_LENGTH } from '../assistant/constants.js';
 import { defineRoute } from '../http/route.js';
 import { entityId, isoDateTime, listOf, pageQuery } from './common.js';
 
@@ -55,6 +55,25 @@ export const conversationDetail = z
   .meta({ id: 'AssistantConversation' });
 
 const params = z.object({ id: entityId });
+
+export const explanation = z
+  .object({
+    text: z.string().describe('3-5 plain sentences; numbers the item\'s data does not hold are listed in `ungrounded` (and marked in the text by the Bedrock engine)'),
+    engine: z.enum(['bedrock', 'local']).describe('Amazon Bedrock, or the local engine (a fixed template over the same data) when Bedrock is not configured'),
+    sources: z.array(
+      z.object({
+        tool: z.enum(EXPLANATION_SOURCES).describe('The read that gave the data (the GET route\'s own store)'),
+        input: z.object({ id: z.string() }),
+        summary: z.string(),
+        values: z.record(z.string(), z.string()),
+        error: z.null(),
+      }),
+    ),
+    ungrounded: z.array(z.string()),
+    cached: z.boolean().describe('Served from the cache: the item has not changed since this explanation was generated (nothing counted against the quota)'),
+    generatedAt: isoDateTime,
+  })
+  .meta({ id: 'Explanation' });
 
 export const assistantRoutes = {
   createConversation: defineRoute({
@@ -119,5 +138,30 @@ export const assistantRoutes = {
     example: { question: 'What did we spend on EC2 last month?' },
     response: assistantAnswer,
     status: 201,
+  }),
+  // The explanations are served by the assistant's function (the one with Bedrock access), under the items' own paths.
+  explainRecommendation: defineRoute({
+    operationId: 'explainRecommendation',
+    method: 'POST',
+    path: '/v1/recommendations/{id}/explain',
+    domain: 'assistant',
+    tag: 'Recommendations',
+    summary: "A short plain-language explanation of one recommendation, from its own data (cached until it changes; one assistant question of the month's quota when Bedrock writes it)",
+    access: { permission: 'recommendations:read' },
+    params,
+    response: explanation,
+    status: 200,
+  }),
+  explainAnomaly: defineRoute({
+    operationId: 'explainAnomaly',
+    method: 'POST',
+    path: '/v1/anomalies/{id}/explain',
+    domain: 'assistant',
+    tag: 'Anomalies',
+    summary: "A short plain-language explanation of one anomaly, from its own data (cached until it changes; one assistant question of the month's quota when Bedrock writes it)",
+    access: { permission: 'anomalies:read' },
+    params,
+    response: explanation,
+    status: 200,
   }),
 };

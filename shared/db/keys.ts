@@ -159,6 +159,11 @@ export const keys = {
   assistantMessagesOf: (tenantId: string, conversationId: string) => ({ pk: tenantPk(tenantId, `ASSISTANTMSG#${assertId('conversation', conversationId)}`), skPrefix: 'MSG#' }),
   /** The tenant's assistant usage in one month (yyyy-mm): questions and tokens, for the quota. */
   assistantUsage: (tenantId: string, period: string): KeyPair => ({ pk: tenantPk(tenantId, 'ASSISTANTUSAGE'), sk: `MONTH#${assertPeriod(period)}` }),
+  /** A cached explanation of one recommendation or anomaly by one engine (the item's version is an attribute). */
+  assistantExplanation: (tenantId: string, kind: 'recommendation' | 'anomaly', itemId: string, engine: 'bedrock' | 'local'): KeyPair => ({
+    pk: tenantPk(tenantId, 'ASSISTANTEXPLAIN'),
+    sk: `${kind.toUpperCase()}#${assertId(kind, itemId)}#${engine.toUpperCase()}`,
+  }),
 
   // ---- Lookups that happen before the tenant is known (not under TENANT#) ----
 

@@ -50,6 +50,7 @@ const tenantKeys = (tenantId: string): Array<[string, { pk: string }]> => [
   ['assistantMessage', keys.assistantMessage(tenantId, '01HXAAAAAAAAAAAAAAAAAAAAAA', '01HXBBBBBBBBBBBBBBBBBBBBBB')],
   ['assistantMessagesOf', keys.assistantMessagesOf(tenantId, '01HXAAAAAAAAAAAAAAAAAAAAAA')],
   ['assistantUsage', keys.assistantUsage(tenantId, '2026-11')],
+  ['assistantExplanation', keys.assistantExplanation(tenantId, 'anomaly', 'anomaly_total_20261101', 'local')],
 ];
 
 /** Every builder whose first argument is the tenant id. */
@@ -61,6 +62,7 @@ const TENANT_BUILDERS = [
   'budget', 'budgetsOf', 'budgetPeriod', 'budgetPeriodsOf', 'alertChannel', 'alertChannelsOf', 'alertDelivery',
   'recommendation', 'recommendationsOf', 'recommendationsOfResource', 'recommendationsByStatus', 'recommendationSettings', 'recommendationRun',
   'assistantConversation', 'assistantConversationsOf', 'assistantMessage', 'assistantMessagesOf', 'assistantUsage',
+  'assistantExplanation',
 ] as const;
 
 describe('tenant keys', () => {

@@ -6,6 +6,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
+import { explainRouteImplementations } from '#functions/assistant/explain.js';
 import { assistantRouteImplementations, type Engine } from '#functions/assistant/routes.js';
 import { DEFAULT_ASSISTANT_TIER, QUOTA_EXCEEDED } from '#shared/assistant/constants.js';
 import type { AskInput } from '#shared/assistant/model.js';
@@ -83,10 +84,16 @@ function setup(engine: Engine, timezone = 'Pacific/Auckland') {
   const store = new MemoryConversations();
   const handler = createApiHandler(
     'assistant',
-    assistantRouteImplementations(
-      () => ({ conversations: store as never, timezone: async () => timezone, engine: () => engine, tier: DEFAULT_ASSISTANT_TIER }),
-      () => new Date('2026-10-31T12:00:00Z'),
-    ),
+    [
+      ...assistantRouteImplementations(
+        () => ({ conversations: store as never, timezone: async () => timezone, engine: () => engine, tier: DEFAULT_ASSISTANT_TIER }),
+        () => new Date('2026-10-31T12:00:00Z'),
+      ),
+      // The same function serves the explain routes (tested in explain.test.ts and the integration tests).
+      ...explainRouteImplementations(() => {
+        throw new Error('not called by these tests');
+      }),
+    ],
     { audit: { record: async () => ({}) as never }, idempotency: noIdempotency },
   );
   const invoke = async (e: APIGatewayProxyEvent) => {
