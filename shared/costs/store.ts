@@ -1,11 +1,11 @@
 import {
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { batchDelete, batchWrite } from '../db/batch.js';
 import { Conflict } from '../errors.js';
 import { keys } from '../db/keys.js';
 import { formatDecimal, parseDecimal } from '../money.js';
@@ -52,15 +52,7 @@ export class CostStore {
       chunkRows(rows ?? []).map((json, chunk) => ({ pk, sk: `${kind}#${String(chunk).padStart(4, '0')}`, entity: 'CostRollup', rows: json })),
     );
     // Up to 25 items a batch; large chunks mean few per batch keep the request under 16 MB.
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt > 8) throw new Error('DynamoDB kept items unprocessed');
-        if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
-        pending = (out.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
-      }
-    }
+    await batchWrite(this.doc, this.tableName, items.map((Item) => ({ PutRequest: { Item } })));
     return items.length;
   }
 
@@ -166,11 +158,8 @@ export class CostStore {
         new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk', ExclusiveStartKey: start }),
       );
       const items = out.Items ?? [];
-      for (let i = 0; i < items.length; i += 25) {
-        await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) } }),
-        );
-      }
+      // Unprocessed (throttled) deletes are sent again: none is silently left behind.
+      await batchDelete(this.doc, this.tableName, items as Array<{ pk: unknown; sk: unknown }>);
       deleted += items.length;
       start = out.LastEvaluatedKey;
     } while (start);

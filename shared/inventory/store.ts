@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchDelete, batchWrite } from '../db/batch.js';
 import { decodeCursor, encodeCursor } from '../db/cursor.js';
 import { keys } from '../db/keys.js';
 import type { Page } from '../db/pages.js';
@@ -15,7 +16,6 @@ export interface InventoryFilter {
 }
 
 const MAX_READS_PER_PAGE = 10;
-const BATCH = 25;
 
 const strip = (item: Record<string, unknown>): InventoryResource => {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
@@ -42,7 +42,7 @@ export class InventoryStore {
         ...r,
       };
     });
-    await this.batch(items.map((Item) => ({ PutRequest: { Item } })));
+    await batchWrite(this.doc, this.tableName, items.map((Item) => ({ PutRequest: { Item } })));
   }
 
   /**
@@ -126,26 +126,15 @@ export class InventoryStore {
    */
   async removeStale(tenantId: string, accountId: string, runId: string, unseen: (region: string, type: ResourceType) => boolean): Promise<number> {
     const stale = (await this.keysOf(tenantId, accountId)).filter((k) => k.runId !== runId && !unseen(k.region, k.type));
-    await this.batch(stale.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })));
+    await batchDelete(this.doc, this.tableName, stale);
     return stale.length;
   }
 
   /** Disconnect: every resource of the account. */
   async removeAccount(tenantId: string, accountId: string): Promise<number> {
     const all = await this.keysOf(tenantId, accountId);
-    await this.batch(all.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })));
+    await batchDelete(this.doc, this.tableName, all);
     return all.length;
   }
 
-  private async batch(requests: Array<Record<string, unknown>>): Promise<void> {
-    for (let i = 0; i < requests.length; i += BATCH) {
-      let pending: Array<Record<string, unknown>> | undefined = requests.slice(i, i + BATCH);
-      for (let attempt = 0; pending?.length; attempt++) {
-        if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items');
-        if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
-        pending = out.UnprocessedItems?.[this.tableName] as Array<Record<string, unknown>> | undefined;
-      }
-    }
-  }
 }
