@@ -6,6 +6,7 @@ import { createApiHandler, tableStores } from '#shared/http/handler.js';
 import { localOrganizationSource, type OrganizationSource } from '#shared/accounts/organization.js';
 import { localInventoryProvider, type AccessSource } from '#shared/inventory/provider.js';
 import { InventoryStore } from '#shared/inventory/store.js';
+import { RecommendationStore } from '#shared/recommendations/store.js';
 import { functionRuntime, objectStore } from '#shared/runtime.js';
 import { workflowStarter } from '#shared/workflows.js';
 import { removeCostExplorerSourceOf } from '#functions/billing/collect/sources.js';
@@ -37,6 +38,7 @@ const depsFor = (tenantId: string): OrganizationDeps => {
     organization: organizationSource,
     removeCostExplorerSource: (accountId) =>
       removeCostExplorerSourceOf({ store: new BillingStore(client, tableName, cursorSecret), costs: new CostStore(client, tableName), doc: client, tableName }, tenantId, accountId),
+    removeRecommendations: (accountId) => new RecommendationStore(client, tableName, cursorSecret).removeAccount(tenantId, accountId),
   };
 };
 

@@ -23,6 +23,8 @@ export interface AccountRouteDeps {
   workflows: () => WorkflowStarter;
   /** Removes the account's Cost Explorer billing source and the costs it collected, if it has one. */
   removeCostExplorerSource: (accountId: string) => Promise<unknown>;
+  /** Removes the account's recommendations, any status. */
+  removeRecommendations: (accountId: string) => Promise<unknown>;
 }
 
 export interface OnboardingSettings {
@@ -117,6 +119,7 @@ export function accountRouteImplementations(
       await deps.inventory.removeAccount(tenantId, account.id);
       // Its costs no longer come from Cost Explorer (an export that covers it may bring them).
       await deps.removeCostExplorerSource(account.id);
+      await deps.removeRecommendations(account.id);
       const objects = deps.objects();
       for (const key of account.lastSync?.snapshotKeys ?? []) await objects.delete(key);
       return null;

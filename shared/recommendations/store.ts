@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { batchDelete } from '../db/batch.js';
 import { decodeCursor, encodeCursor } from '../db/cursor.js';
 import { keys } from '../db/keys.js';
 import type { Page } from '../db/pages.js';
@@ -182,6 +183,14 @@ export class RecommendationStore {
   async all(tenantId: string): Promise<StoredRecommendation[]> {
     const { pk, skPrefix } = keys.recommendationsOf(tenantId);
     return (await this.queryAll({ pk, prefix: skPrefix })).map(strip);
+  }
+
+  /** Disconnect: every recommendation of the account, any status (the account's data goes with it). */
+  async removeAccount(tenantId: string, accountId: string): Promise<number> {
+    const { pk, skPrefix } = keys.recommendationsOf(tenantId);
+    const items = await this.queryAll({ pk, prefix: skPrefix, filter: { expression: '#account = :account', names: { '#account': 'accountId' }, values: { ':account': accountId } } });
+    await batchDelete(this.doc, this.tableName, items as Array<{ pk: unknown; sk: unknown }>);
+    return items.length;
   }
 
   /** A resource's recommendations, any status. */

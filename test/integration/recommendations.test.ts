@@ -289,3 +289,37 @@ describe('tenancy and roles', () => {
     expect((await api(`/v1/recommendations/${rec.id}`, { token: admin.idToken })).body.status).toBe('open');
   });
 });
+
+describe('disconnecting an account', () => {
+  it("deletes its recommendations with the rest of the account's data; the tenant's others stay", async () => {
+    const { DEMO_ACCOUNTS } = await import('../../local/demo/dimensions.js');
+    const { demoRoleArn } = await import('../../local/demo/inventory.js');
+    const { eventually } = await import('./helpers.js');
+    const tenant = await newTenant('recs-disconnect');
+    const [staging, prod] = [DEMO_ACCOUNTS.staging.id, DEMO_ACCOUNTS.prod.id];
+    for (const [id, name] of [[staging, 'staging'], [prod, 'prod']]) {
+      expect((await api('/v1/accounts', { token: tenant.idToken, body: { roleArn: demoRoleArn(id!), name } })).status).toBe(201);
+    }
+    // Each sync ends with the recommendation analysis of the tenant: wait for the one after both.
+    for (const id of [staging, prod]) {
+      await api(`/v1/accounts/${id}/sync`, { method: 'POST', token: tenant.idToken });
+      let finishedAt = '';
+      await eventually(async () => {
+        const sync = (await api(`/v1/accounts/${id}/sync`, { token: tenant.idToken })).body;
+        finishedAt = sync?.finishedAt ?? '';
+        return Boolean(sync && sync.status !== 'running');
+      }, 90_000);
+      await eventually(async () => ((await api('/v1/recommendations/summary', { token: tenant.idToken })).body.analyzedAt ?? '') > finishedAt, 90_000);
+    }
+    const before = await all(tenant);
+    const prodRecs = before.filter((r) => r.accountId === prod);
+    expect(before.some((r) => r.accountId === staging)).toBe(true);
+    expect(prodRecs.length).toBeGreaterThan(0);
+
+    expect((await api(`/v1/accounts/${staging}`, { method: 'DELETE', token: tenant.idToken })).status).toBe(204);
+    const after = await all(tenant);
+    expect(after.filter((r) => r.accountId === staging)).toEqual([]);
+    expect(after.map((r) => r.id).sort()).toEqual(prodRecs.map((r) => r.id).sort());
+    expect((await api('/v1/resources?account=' + staging, { token: tenant.idToken })).body.items).toEqual([]);
+  }, 120_000);
+});
