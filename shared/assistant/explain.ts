@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Anomaly } from '../analysis/model.js';
 import { percent } from '../costs/query.js';
 import { daysBetween } from '../costs/dates.js';
-import { parseDecimal } from '../money.js';
+import { formatDecimal, parseDecimal, roundHalfEven } from '../money.js';
 import type { StoredRecommendation } from '../recommendations/lifecycle.js';
 import type { ExplanationSourceName } from './constants.js';
 import { checkGrounding } from './grounding.js';
@@ -117,6 +117,15 @@ const ACTIONS: Record<string, string> = {
   AddLifecyclePolicy: 'add a lifecycle policy',
 };
 
+const BASES: Record<string, string> = {
+  'billed-resource-cost': "the resource's own billed cost",
+  'effective-rate': "the organization's effective rates",
+  'list-price': 'list prices',
+};
+
+/** An amount in cents, for reading ("156.2784" -> "156.28"; money's half-to-even rounding). */
+const cents = (amount: string): string => formatDecimal(roundHalfEven(parseDecimal(amount), 2), { minFractionDigits: 2, maxFractionDigits: 2 });
+
 const sentence = (s: string) => {
   const t = s.trim();
   return /[.!?]$/.test(t) ? t : `${t}.`;
@@ -131,9 +140,11 @@ export function localRecommendationText(facts: ExplanationFacts): string {
   const parts = [
     `${sentence(`${d.title}: the recommendation is to ${action} (${where}; status ${d.status})`)}`,
     `Why: ${sentence(d.reason)}`,
-    `It would save an estimated ${i.estimatedMonthlySavings} USD a month (${i.estimatedAnnualSavings} USD a year, ${i.estimatedSavingsPercentage}% of the current ${d.current.monthlyCost} USD a month), priced on ${i.priceBasis} from ${sentence(i.priceSource)}`,
-    `${i.billedMonthlyCost !== null ? `Its billed cost over the last full month comes to ${i.billedMonthlyCost} USD a month. ` : ''}Risk is ${String(i.risk).toLowerCase()} and effort ${String(i.implementationEffort).toLowerCase()}; ${i.restartNeeded ? 'it needs a restart' : 'no restart is needed'}, and ${i.rollbackPossible ? 'it can be rolled back' : 'it cannot be rolled back'}.`,
+    `It would save an estimated ${i.estimatedMonthlySavings} USD a month (${i.estimatedAnnualSavings} USD a year, ${i.estimatedSavingsPercentage}% of the current ${d.current.monthlyCost} USD a month), priced on ${BASES[i.priceBasis as string] ?? i.priceBasis}.`,
   ];
+  // Priced on something else than its bill: what it really cost last month, to compare (in cents; the data holds the exact figure).
+  if (i.billedMonthlyCost !== null && i.priceBasis !== 'billed-resource-cost') parts.push(`Its billed cost over the last full month comes to ${cents(i.billedMonthlyCost)} USD a month.`);
+  parts.push(`Risk is ${String(i.risk).toLowerCase()} and effort ${String(i.implementationEffort).toLowerCase()}; ${i.restartNeeded ? 'it needs a restart' : 'no restart is needed'}, and ${i.rollbackPossible ? 'it can be rolled back' : 'it cannot be rolled back'}.`);
   const first = (i.actions as string[])[0];
   if (first) {
     // A step that would quote a figure the data does not hold (a step is text, not a figure) is named by its place only.
@@ -200,7 +211,8 @@ export function localAnomalyText(facts: ExplanationFacts): string {
   const parts = [
     `${when}, ${d.series === 'Total' ? 'total' : d.series} cost was ${d.actual} ${d.currency} against an expected ${d.expected} ${d.currency}${pct}: ${d.impact} ${d.currency} more than expected, ${d.impactPerDay} ${d.currency} a day (${String(d.severity)} severity).`,
   ];
-  const top = d.contributors as Array<{ description: string }>;
+  // Contributors that added nothing a day are left out of the text (the data still lists them).
+  const top = (d.contributors as Array<{ description: string; delta: string }>).filter((c) => parseDecimal(c.delta) > 0n && parseDecimal(cents(c.delta)) > 0n);
   const label = top.length === 1 ? 'The largest contributor' : top.length === d.contributorCount ? 'The contributors' : `The top ${top.length} of ${d.contributorCount} contributors`;
   if (top.length) parts.push(`${label}: ${top.map((c) => c.description).join('; ')}.`);
   else parts.push(`Root cause: ${sentence(d.rootCause)}`);
@@ -209,8 +221,14 @@ export function localAnomalyText(facts: ExplanationFacts): string {
       ? `It is still going on: the last day with data, ${d.lastDayWithData}, was part of it.`
       : `It is over: the days after ${d.endDate} (data through ${d.lastDayWithData}) were not anomalous.`,
   );
-  const status = d.suppressed ? 'ignored, as an earlier anomaly of the same cause was marked expected' : d.status;
-  parts.push(`Its status is ${status}${d.feedback ? `, and it was marked ${d.feedback}` : ''}.`);
+  const feedback = d.feedback ? ` and marked ${d.feedback}` : '';
+  parts.push(
+    d.suppressed
+      ? 'It is ignored: an earlier anomaly of the same cause was marked expected.'
+      : d.status === 'active'
+        ? `Nobody has reviewed it yet (status active${feedback}).`
+        : `It has been ${d.status === 'ignored' ? 'marked ignored' : d.status}${feedback}.`,
+  );
   return parts.join(' ');
 }
 

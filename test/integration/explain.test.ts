@@ -58,7 +58,7 @@ describe('explanations', () => {
     const detail = await api(`/v1/anomalies/${anomalyId}`, { token: viewer.idToken });
     expect(first.body.text).toContain(`${detail.body.impact} ${detail.body.currency} more than expected`);
     expect(first.body.text).toContain(detail.body.contributors[0].description);
-    expect(first.body.text).toContain(`Its status is ${detail.body.suppressed ? 'ignored' : detail.body.status}`);
+    expect(first.body.text).toContain(detail.body.suppressed ? 'It is ignored' : detail.body.status === 'active' ? 'Nobody has reviewed it yet (status active' : `It has been`);
     expect(first.body.sources[0]).toMatchObject({ tool: 'anomaly', input: { id: anomalyId }, values: { impact: detail.body.impact }, error: null });
     const second = await api(`/v1/anomalies/${anomalyId}/explain`, { token: analyst.idToken, method: 'POST' });
     expect(second.status).toBe(200);

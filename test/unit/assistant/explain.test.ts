@@ -112,8 +112,11 @@ describe('local explanations', () => {
     expect(text).toContain('Rightsize underused EC2 instance: the recommendation is to resize it to what it uses');
     expect(text).toContain('api-server (i-0a1b2c3d4e5f67890)');
     expect(text).toContain('Why: CPU max of daily averages 14.2% over 30 days (threshold 20%).');
-    expect(text).toContain('save an estimated 140.16 USD a month (1681.92 USD a year, 50.00% of the current 280.32 USD a month), priced on list-price');
-    expect(text).toContain('275.10 USD a month');
+    expect(text).toContain('save an estimated 140.16 USD a month (1681.92 USD a year, 50.00% of the current 280.32 USD a month), priced on list prices.');
+    // Priced on list prices: the bill over the last full month is given beside it, in cents.
+    expect(text).toContain('Its billed cost over the last full month comes to 275.10 USD a month.');
+    expect(localRecommendationText(recommendationFacts(REC, '275.1049'))).toContain('comes to 275.10 USD a month');
+    expect(localRecommendationText(recommendationFacts({ ...REC, finding: { ...REC.finding, priceBasis: 'billed-resource-cost' } }, '280.32'))).not.toContain('billed cost over the last full month');
     expect(text).toContain('Risk is medium and effort low; it needs a restart, and it can be rolled back.');
     expect(text).toContain('First step: Stop instance i-0a1b2c3d4e5f67890.');
     expectEveryNumberInData(text, facts.data);
@@ -127,11 +130,16 @@ describe('local explanations', () => {
     expect(text).toContain('From 2026-11-10 to 2026-11-12 (3 days), total cost was 2482.62 USD against an expected 1500.00 USD (65.51% above): 982.62 USD more than expected, 327.54 USD a day (high severity).');
     expect(text).toContain('The contributors: Amazon Elastic Compute Cloud in eu-west-1');
     expect(text).toContain('It is over: the days after 2026-11-12 (data through 2026-11-13) were not anomalous.');
-    expect(text).toContain('Its status is active.');
+    expect(text).toContain('Nobody has reviewed it yet (status active).');
+    // A contributor that added nothing a day is not quoted.
+    const noise = { ...ANOMALY.contributors[1]!, delta: '0.001', description: 'Noise: +$0.00/day' };
+    const quiet = localAnomalyText(anomalyFacts({ ...ANOMALY, contributors: [ANOMALY.contributors[0]!, noise] }));
+    expect(quiet).toContain('The largest contributor: Amazon Elastic Compute Cloud');
+    expect(quiet).not.toContain('Noise');
     expectEveryNumberInData(text, facts.data);
     const ongoing = localAnomalyText(anomalyFacts({ ...ANOMALY, endDate: '2026-11-13', status: 'acknowledged', feedback: 'real' }));
     expect(ongoing).toContain('It is still going on: the last day with data, 2026-11-13, was part of it.');
-    expect(ongoing).toContain('Its status is acknowledged, and it was marked real.');
+    expect(ongoing).toContain('It has been acknowledged and marked real.');
   });
 
   it('the version follows the data: a status or feedback change, or a re-analysed finding, is a new version; the same data is the same version', () => {
