@@ -92,7 +92,15 @@ async function expectPanelShows(page: Page, conversation: StoredConversation) {
         expect(await rows.count()).toBe(Object.keys(source.values).length);
         // A record's keys have no order to keep: compare name -> figure.
         const shownValues: Record<string, string> = {};
-        for (let k = 0; k < (await rows.count()); k++) shownValues[(await rows.nth(k).getAttribute('data-name'))!] = (await rows.nth(k).locator('td').textContent())!;
+        for (let k = 0; k < (await rows.count()); k++) {
+          const row = rows.nth(k);
+          const value = (await row.getAttribute('data-value'))!;
+          shownValues[(await row.getAttribute('data-name'))!] = value;
+          // Shown rounded to cents and grouped (en-US here), the exact figure in its title.
+          const expected = /^-?\d+(\.\d+)?$/.test(value) ? new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value as unknown as number) : value;
+          expect(await row.locator('td').textContent()).toBe(expected);
+          expect(await row.locator('td').getAttribute('title')).toBe(value);
+        }
         expect(shownValues).toEqual(source.values);
         // The parameters it ran with are listed (period, grouping, filters...).
         if (Object.keys(source.input).length > 0) expect(await item.locator('dl dt').count()).toBeGreaterThan(0);

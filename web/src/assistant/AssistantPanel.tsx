@@ -8,7 +8,7 @@ import { messageOf } from '../api/errors.js';
 import { formatDateTime } from '../format.js';
 import { Badge, Button, EmptyState, ErrorState, FormError, Loading, LoadMore } from '../ui/index.js';
 import { useContractForm } from '../ui/form.js';
-import { describeInput, SUGGESTED_QUESTIONS, TOOL_NAMES } from './labels.js';
+import { describeInput, figureName, formatFigure, SUGGESTED_QUESTIONS, TOOL_NAMES } from './labels.js';
 import './assistant.css';
 
 type Answer = z.output<typeof assistantAnswer>;
@@ -30,6 +30,9 @@ export default function AssistantPanel({ open, onClose }: { open: boolean; onClo
   const titleId = useId();
   const [view, setView] = useState<'chat' | 'history'>('chat');
   const [conversationId, setConversationId] = useState<string | null>(null);
+  // A fresh chat (form and pending question cleared) for each conversation opened or started; not
+  // when the first question creates one, so the pending answer stays in view.
+  const [chatKey, setChatKey] = useState(0);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -40,6 +43,7 @@ export default function AssistantPanel({ open, onClose }: { open: boolean; onClo
 
   const startNew = () => {
     setConversationId(null);
+    setChatKey((k) => k + 1);
     setView('chat');
   };
 
@@ -69,6 +73,7 @@ export default function AssistantPanel({ open, onClose }: { open: boolean; onClo
           currentId={conversationId}
           onOpen={(id) => {
             setConversationId(id);
+            setChatKey((k) => k + 1);
             setView('chat');
           }}
           onDeleted={(id) => {
@@ -76,7 +81,7 @@ export default function AssistantPanel({ open, onClose }: { open: boolean; onClo
           }}
         />
       ) : (
-        <Chat conversationId={conversationId} onCreated={setConversationId} />
+        <Chat key={chatKey} conversationId={conversationId} onCreated={setConversationId} />
       )}
     </dialog>
   );
@@ -262,9 +267,11 @@ function Message({ answer }: { answer: Answer }) {
                       <caption className="visually-hidden">Figures returned</caption>
                       <tbody>
                         {Object.entries(source.values).map(([name, value]) => (
-                          <tr key={name} data-testid="source-value" data-name={name}>
-                            <th scope="row">{name}</th>
-                            <td className="num">{value}</td>
+                          <tr key={name} data-testid="source-value" data-name={name} data-value={value}>
+                            <th scope="row">{figureName(name)}</th>
+                            <td className="num" title={value}>
+                              {formatFigure(value)}
+                            </td>
                           </tr>
                         ))}
                       </tbody>

@@ -1,5 +1,5 @@
 import type { AssistantToolName } from '#shared/assistant/constants.js';
-import { addDays, formatDay } from '../format.js';
+import { addDays, formatDay, formatNumber } from '../format.js';
 
 /** The assistant's tools in words, as a person would name what was looked up. */
 export const TOOL_NAMES: Record<AssistantToolName, string> = {
@@ -89,4 +89,18 @@ export function describeInput(input: Record<string, unknown>): Array<[string, st
     } else rows.push([humanize(key), formatValue(value)]);
   }
   return rows;
+}
+
+/** A figure's name as the tools key it ("monthToDate.total", "EC2 compute.spent") in words. */
+export function figureName(name: string): string {
+  const words = name
+    .split('.')
+    .map((part) => (/^[a-z]+(?:[A-Z][a-z]*)+$/.test(part) ? part.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : part))
+    .join(' · ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A figure as the tools return it (an exact decimal string): grouped, at most two decimals; anything else as is. */
+export function formatFigure(value: string): string {
+  return /^-?\d+(?:\.\d+)?$/.test(value) ? formatNumber(value) : value;
 }
