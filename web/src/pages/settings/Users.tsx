@@ -170,7 +170,8 @@ export default function Users() {
         open={roleChange !== null}
         title="Change role"
         confirmLabel="Change role"
-        onClose={() => setRoleChange(null)}
+        // A confirm that ends after the user already picked another change closes only its own request.
+        onClose={() => setRoleChange((current) => (current === roleChange ? null : current))}
         onConfirm={async () => {
           if (!roleChange) return;
           await api.call(userRoutes.update, { params: { id: roleChange.user.id }, body: { role: roleChange.role } });
