@@ -115,3 +115,26 @@ export async function eventually(check: () => Promise<boolean>, withinMs: number
   }
   throw new Error(`condition not met within ${withinMs} ms`);
 }
+
+/** Every item of a paged list route (`path` may carry its own query), 500 a page, each page a 200. */
+export async function allItems(path: string, token: string): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const res: ApiResponse = await api(`${path}${path.includes('?') ? '&' : '?'}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    items.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** The seed collects the demo accounts in the background; their recommendations arrive with the collection's last step. */
+export async function demoRecommendationsAnalysed(admin: Session): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    const res = await api('/v1/recommendations/summary', { token: admin.idToken });
+    if (res.status === 200 && res.body.analyzedAt && res.body.open.count > 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('no recommendations after the demo collection');
+}

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../local/demo/dimensions.js';
 import { parseDecimal } from '../../shared/money.js';
-import { api, DEMO_PASSWORD, expectError, logIn, newTenant, type Session } from './helpers.js';
+import { allItems, api, DEMO_PASSWORD, demoRecommendationsAnalysed, expectError, logIn, newTenant, type Session } from './helpers.js';
 
 /**
  * Imported recommendations through the real local platform: the seed's collection ends with the
@@ -14,28 +14,13 @@ let admin: Session;
 let viewer: Session;
 const IMPORTED = ['cost-optimization-hub', 'compute-optimizer'];
 
-const all = async (session: Session, query = ''): Promise<any[]> => {
-  const items: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const res: any = await api(`/v1/recommendations?limit=500${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: session.idToken });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    items.push(...res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor);
-  return items;
-};
+const all = (session: Session, query = ''): Promise<any[]> => allItems(`/v1/recommendations${query ? `?${query.replace(/^&/, '')}` : ''}`, session.idToken);
 const sum = (values: string[]) => values.reduce((s, v) => s + parseDecimal(v), 0n);
 
 beforeAll(async () => {
   admin = await logIn('admin@demo.example', DEMO_PASSWORD());
   viewer = await logIn('viewer@demo.example', DEMO_PASSWORD());
-  for (let i = 0; i < 1200; i++) {
-    const res = await api('/v1/recommendations/summary', { token: admin.idToken });
-    if (res.status === 200 && res.body.analyzedAt && res.body.open.count > 0) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('no recommendations after the demo collection');
+  await demoRecommendationsAnalysed(admin);
 }, 320_000);
 
 describe('imported recommendations of the demo organization', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDecimal } from '../../shared/money.js';
-import { api, DEMO_PASSWORD, expectError, logIn, newTenant, type Session } from './helpers.js';
+import { allItems, api, DEMO_PASSWORD, demoRecommendationsAnalysed, eventually, expectError, logIn, newTenant, type Session } from './helpers.js';
 
 /**
  * Recommendations through the real local platform: the seed connects the demo accounts and runs
@@ -12,17 +12,7 @@ let admin: Session;
 let engineer: Session;
 let viewer: Session;
 
-const all = async (session: Session, query = ''): Promise<any[]> => {
-  const items: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const res: any = await api(`/v1/recommendations?limit=500${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: session.idToken });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    items.push(...res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor);
-  return items;
-};
+const all = (session: Session, query = ''): Promise<any[]> => allItems(`/v1/recommendations${query ? `?${query.replace(/^&/, '')}` : ''}`, session.idToken);
 
 const sum = (values: string[]) => values.reduce((s, v) => s + parseDecimal(v), 0n);
 
@@ -30,13 +20,7 @@ beforeAll(async () => {
   admin = await logIn('admin@demo.example', DEMO_PASSWORD());
   engineer = await logIn('engineer@demo.example', DEMO_PASSWORD());
   viewer = await logIn('viewer@demo.example', DEMO_PASSWORD());
-  // The seed collects in the background; the recommendations arrive with the collection's last step.
-  for (let i = 0; i < 1200; i++) {
-    const res = await api('/v1/recommendations/summary', { token: admin.idToken });
-    if (res.status === 200 && res.body.analyzedAt && res.body.open.count > 0) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('no recommendations after the demo collection');
+  await demoRecommendationsAnalysed(admin);
 }, 320_000);
 
 describe('recommendations of the demo organization', () => {
@@ -294,7 +278,6 @@ describe('disconnecting an account', () => {
   it("deletes its recommendations with the rest of the account's data; the tenant's others stay", async () => {
     const { DEMO_ACCOUNTS } = await import('../../local/demo/dimensions.js');
     const { demoRoleArn } = await import('../../local/demo/inventory.js');
-    const { eventually } = await import('./helpers.js');
     const tenant = await newTenant('recs-disconnect');
     const [staging, prod] = [DEMO_ACCOUNTS.staging.id, DEMO_ACCOUNTS.prod.id];
     for (const [id, name] of [[staging, 'staging'], [prod, 'prod']]) {
